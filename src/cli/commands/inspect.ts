@@ -1,0 +1,94 @@
+/**
+ * `inspect` and `image inspect`. Each object type has a lookup; `--type all` tries them in
+ * Podman's order (containers, then images, …) and takes the first that knows the name.
+ * Container inspection joins the `lookups` table when the container engine has it.
+ */
+import { InvalidArgumentError, SkiffError } from '../../define/errors.ts';
+import type { Engine } from '../../engine/engine.ts';
+import type { CommandSpec } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { formatInspect } from '../format/printer.ts';
+
+export type InspectType = 'image' | 'container' | 'pod' | 'network' | 'volume' | 'all';
+
+/** Finds one object by name or ID: its inspect data, or an error saying it is not there. */
+type Lookup = (engine: Engine, nameOrId: string) => { data: object } | { error: Error };
+
+const lookups: Partial<Record<InspectType, Lookup>> = {
+  image: (engine, nameOrId) => {
+    try {
+      return { data: engine.images.inspect(nameOrId) };
+    } catch (err) {
+      return { error: err as Error };
+    }
+  },
+};
+
+/** Podman's "not found" wording for the types skiff cannot inspect yet. */
+function missing(type: InspectType, nameOrId: string): Error {
+  return type === 'network'
+    ? new SkiffError(`network ${nameOrId}: unable to find network with name or ID ${nameOrId}: network not found`)
+    : new SkiffError(`no such ${type} ${nameOrId}`);
+}
+
+const allOrder: InspectType[] = ['container', 'image', 'volume', 'network', 'pod'];
+
+export interface InspectOptions {
+  type: InspectType;
+  format?: string | undefined;
+}
+
+/**
+ * Inspects every name, prints what was found (an empty JSON array when nothing was), then
+ * fails naming the first miss, as Podman does (the others go to stderr before it).
+ */
+export async function inspectObjects(ctx: CliContext, names: string[], opts: InspectOptions): Promise<void> {
+  const engine = await ctx.engine();
+  const data: object[] = [];
+  const errors: Error[] = [];
+  for (const name of names) {
+    if (opts.type === 'all') {
+      const found = allOrder.map((t) => lookups[t]?.(engine, name)).find((r) => r && 'data' in r);
+      if (found && 'data' in found) data.push(found.data);
+      else errors.push(new SkiffError(`no such object: "${name}"`));
+      continue;
+    }
+    const lookup = lookups[opts.type];
+    const result = lookup ? lookup(engine, name) : { error: missing(opts.type, name) };
+    if ('data' in result) data.push(result.data);
+    else errors.push(result.error);
+  }
+  ctx.out(formatInspect(data, opts.format, { type: opts.type === 'all' ? undefined : opts.type }));
+  if (errors.length) {
+    for (const err of errors.slice(1)) ctx.err(`error inspecting object: ${err.message}\n`);
+    throw new SkiffError(`inspecting object: ${errors[0]!.message}`);
+  }
+}
+
+const types: InspectType[] = ['image', 'container', 'pod', 'network', 'volume', 'all'];
+
+export const command: CommandSpec = {
+  use: 'inspect [options] {CONTAINER|IMAGE|POD|NETWORK|VOLUME} [...]',
+  short: 'Display the configuration of object denoted by ID',
+  long: 'Displays the low-level information on an object identified by name or ID.\nFor more inspection options, see:\n\n    skiff image inspect',
+  examples: ['skiff inspect fedora', 'skiff inspect --type image fedora', 'skiff inspect CtrID ImgID', 'skiff inspect --format "imageId: {{.Id}} size: {{.Size}}" fedora'],
+  flags: [
+    { name: 'format', short: 'f', type: 'string', default: 'json', description: 'Format the output to a Go template or json' },
+    { name: 'latest', short: 'l', type: 'bool', description: 'Act on the latest container skiff is aware of' },
+    { name: 'size', short: 's', type: 'bool', description: 'Display total file size' },
+    { name: 'type', short: 't', type: 'string', default: 'all', description: 'Specify inspect-object type' },
+  ],
+  async run(ctx, flags, args) {
+    const type = flags.string('type') ?? 'all';
+    if (!types.includes(type as InspectType)) {
+      throw new InvalidArgumentError(`invalid type "${type}": must be "image", "container", "pod", "network", "volume", or "all"`);
+    }
+    if (flags.bool('latest')) {
+      if (args.length) throw new InvalidArgumentError('--latest and arguments cannot be used together');
+      ctx.out('[]\n');
+      throw new SkiffError('inspecting object: no containers to inspect: no such container');
+    }
+    if (!args.length) throw new InvalidArgumentError('no names or ids specified');
+    await inspectObjects(ctx, args, { type: type as InspectType, format: flags.string('format') });
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * What every command gets: the global options, output streams and a lazily opened engine
+ * (so `--help`, `version` and friends never touch storage).
+ */
+import type { Engine, EngineOptions } from '../engine/engine.ts';
+
+export interface GlobalOptions extends EngineOptions {
+  logLevel: string;
+}
+
+export class CliContext {
+  #engine: Promise<Engine> | undefined;
+  readonly global: GlobalOptions;
+  /** the words that named the command, e.g. ["image", "ls"] */
+  readonly commandPath: string[];
+  constructor(global: GlobalOptions, commandPath: string[]) {
+    this.global = global;
+    this.commandPath = commandPath;
+  }
+
+  /** "skiff image ls": for help and error hints */
+  get commandLine(): string {
+    return ['skiff', ...this.commandPath].join(' ');
+  }
+
+  out(text: string): void {
+    process.stdout.write(text);
+  }
+
+  err(text: string): void {
+    process.stderr.write(text);
+  }
+
+  /** Prints a non-fatal per-item error as Podman does for batch verbs. */
+  error(message: string): void {
+    process.stderr.write(`Error: ${message}\n`);
+  }
+
+  warn(message: string): void {
+    if (this.global.logLevel !== 'error' && this.global.logLevel !== 'fatal' && this.global.logLevel !== 'panic') {
+      process.stderr.write(`WARN[0000] ${message}\n`);
+    }
+  }
+
+  engine(): Promise<Engine> {
+    this.#engine ??= import('../engine/engine.ts').then((m) => m.openEngine(this.global));
+    return this.#engine;
+  }
+
+  /** Closes the engine if one was opened. */
+  async close(): Promise<void> {
+    if (this.#engine) await (await this.#engine).close();
+  }
+}

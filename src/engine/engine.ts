@@ -1,0 +1,48 @@
+/**
+ * The engine: skiff's typed API (Options in, Reports out). The CLI is one client; programs
+ * may import it as a library. A local implementation over the store and the OCI runtime.
+ */
+import type { Store } from '../infra/storage/store.ts';
+import { ImageEngine } from './image-engine.ts';
+import { resolveStoreLocation } from './store-location.ts';
+import { SystemEngine } from './system-engine.ts';
+
+export interface EngineOptions {
+  root?: string | undefined;
+  runroot?: string | undefined;
+  storageDriver?: string | undefined;
+  storageOpts?: string[] | undefined;
+  runtime?: string | undefined;
+  cgroupManager?: string | undefined;
+  eventsBackend?: string | undefined;
+  tmpdir?: string | undefined;
+  conmon?: string | undefined;
+}
+
+export class Engine {
+  readonly options: EngineOptions;
+  readonly store: Store;
+  readonly images: ImageEngine;
+  readonly system: SystemEngine;
+  constructor(options: EngineOptions, store: Store) {
+    this.options = options;
+    this.store = store;
+    this.images = new ImageEngine(this);
+    this.system = new SystemEngine(this);
+  }
+
+  get tmpDir(): string {
+    return this.options.tmpdir ?? this.store.paths.staging;
+  }
+
+  async close(): Promise<void> {
+    this.store.close();
+  }
+}
+
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const location = await resolveStoreLocation(options);
+  const { Store } = await import('../infra/storage/store.ts');
+  const store = Store.open({ graphRoot: location.graphRoot, runRoot: location.runRoot, whiteoutFormat: location.rootless ? 'overlay-user' : 'overlay-root' });
+  return new Engine(options, store);
+}

@@ -1,0 +1,180 @@
+/**
+ * `info`, `system df` and `system prune` over the local store. Containers, volumes and
+ * networks join `prune` as their engines appear; today it prunes images only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ContainerRepo } from '../domain/containers/container-repo.ts';
+import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import type { Engine } from './engine.ts';
+import { loadCatalog } from './image-list.ts';
+import type { PruneReport } from './image-prune.ts';
+import type { SystemInfo } from './system-info.ts';
+import { imageCreatedMs } from './image-views.ts';
+
+/** One row of `system df -v`'s images: one per name (Podman's SystemDfImageReport). */
+export interface SystemDfImageReport {
+  Repository: string;
+  Tag: string;
+  ImageID: string;
+  /** ms since the epoch */
+  Created: number;
+  Size: number;
+  SharedSize: number;
+  UniqueSize: number;
+  Containers: number;
+}
+
+export interface SystemDfContainerReport {
+  ContainerID: string;
+  Image: string;
+  Command: string[];
+  LocalVolumes: number;
+  Size: number;
+  RWSize: number;
+  Created: number;
+  Status: string;
+  Names: string;
+}
+
+export interface SystemDfVolumeReport {
+  VolumeName: string;
+  Links: number;
+  Size: number;
+  ReclaimableSize: number;
+}
+
+export interface SystemDfReport {
+  /** the sum of the image rows' sizes (Podman 4.3 counts an image once per name) */
+  ImagesSize: number;
+  Images: SystemDfImageReport[];
+  Containers: SystemDfContainerReport[];
+  Volumes: SystemDfVolumeReport[];
+}
+
+export interface SystemPruneOptions {
+  all?: boolean;
+  volumes?: boolean;
+  filters?: string[];
+}
+
+export interface SystemPruneReport {
+  ImagePruneReports: PruneReport[];
+  /** bytes freed in total */
+  ReclaimedSpace: number;
+}
+
+export class SystemEngine {
+  readonly #engine: Engine;
+  constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+
+  async info(): Promise<SystemInfo> {
+    const { collectInfo } = await import('./system-info.ts');
+    return collectInfo(this.#engine);
+  }
+
+  df(): SystemDfReport {
+    const store = this.#engine.store;
+    const containers = new ContainerRepo(store.db).list();
+    const catalog = loadCatalog(store);
+    const images: SystemDfImageReport[] = [];
+    for (const img of catalog.images) {
+      const parent = catalog.graph.parent(img);
+      const hasChildren = catalog.graph.children(img).length > 0;
+      // libimage's rule: with children everything is shared; else the parent's part is.
+      const shared = hasChildren ? img.size : parent ? parent.size : 0;
+      const base = {
+        ImageID: img.id,
+        Created: imageCreatedMs(img),
+        Size: img.size,
+        SharedSize: shared,
+        UniqueSize: img.size - shared,
+        Containers: catalog.containers.get(img.id) ?? 0,
+      };
+      const pairs = img.names.length ? img.names.map(repoAndTag) : [{ Repository: '<none>', Tag: '<none>' }];
+      for (const pair of pairs) images.push({ ...pair, ...base });
+    }
+    return {
+      ImagesSize: images.reduce((sum, i) => sum + i.Size, 0),
+      Images: images,
+      Containers: containers.map((c) => containerDf(c, store.paths.containerDir(c.config.id))),
+      Volumes: this.#volumesDf(containers),
+    };
+  }
+
+  #volumesDf(containers: ContainerRecord[]): SystemDfVolumeReport[] {
+    const { store } = this.#engine;
+    const rows = store.db.all<{ name: string }>('SELECT name FROM volumes ORDER BY name');
+    return rows.map(({ name }) => {
+      const links = containers.filter((c) => c.config.mounts.some((m) => m.type === 'volume' && (m.name ?? m.source) === name)).length;
+      const size = directorySize(path.join(store.paths.volumes, name, '_data'));
+      return { VolumeName: name, Links: links, Size: size, ReclaimableSize: links ? 0 : size };
+    });
+  }
+
+  /** Prunes what exists so far: images (dangling, or all unused with `all`). */
+  async prune(opts: SystemPruneOptions): Promise<SystemPruneReport> {
+    const images = await this.#engine.images.prune({ all: opts.all, filters: opts.filters });
+    return { ImagePruneReports: images, ReclaimedSpace: images.reduce((sum, r) => sum + (r.Err ? 0 : r.Size), 0) };
+  }
+}
+
+function repoAndTag(name: string): { Repository: string; Tag: string } {
+  const at = name.indexOf('@');
+  const base = at === -1 ? name : name.slice(0, at);
+  const colon = base.lastIndexOf(':');
+  if (colon > base.lastIndexOf('/')) return { Repository: base.slice(0, colon), Tag: base.slice(colon + 1) };
+  return { Repository: base, Tag: '<none>' };
+}
+
+function containerDf(c: ContainerRecord, dir: string): SystemDfContainerReport {
+  const rw = directorySize(dir);
+  const status = c.state.status === 'stopped' ? 'exited' : c.state.status;
+  return {
+    ContainerID: c.config.id,
+    Image: c.config.imageId,
+    Command: c.config.command,
+    LocalVolumes: c.config.mounts.filter((m) => m.type === 'volume').length,
+    Size: rw,
+    RWSize: rw,
+    Created: Date.parse(c.config.created),
+    Status: status,
+    Names: c.config.name,
+  };
+}
+
+/** Bytes in the files under `dir` (hard links once), as containers/storage's directory.Size. */
+export function directorySize(dir: string): number {
+  let total = 0;
+  const seen = new Set<string>();
+  const walk = (d: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+        continue;
+      }
+      try {
+        const st = fs.lstatSync(p, { bigint: false });
+        if (st.nlink > 1) {
+          const key = `${st.dev}:${st.ino}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        total += st.size;
+      } catch {
+        // vanished while walking
+      }
+    }
+  };
+  walk(dir);
+  return total;
+}

@@ -1,0 +1,89 @@
+/**
+ * The metadata database: SQLite through node:sqlite, in WAL mode so readers never wait for
+ * writers, with `busy_timeout` so concurrent skiff processes queue instead of failing, and
+ * `BEGIN IMMEDIATE` for every write so a read-modify-write never interleaves with another
+ * process's. The schema is versioned; migrations run inside one write transaction.
+ */
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { migrations } from './schema.ts';
+
+export type Row = Record<string, SQLInputValue>;
+
+export class StateDb {
+  readonly #db: DatabaseSync;
+  #depth = 0;
+  readonly #statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+
+  constructor(path: string) {
+    this.#db = new DatabaseSync(path, { timeout: 60_000 });
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    const current = Number((this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+    if (current >= migrations.length) return;
+    this.write(() => {
+      const again = Number((this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      for (let v = again; v < migrations.length; v++) this.#db.exec(migrations[v]!);
+      this.#db.exec(`PRAGMA user_version = ${migrations.length}`);
+    });
+  }
+
+  #stmt(sql: string): ReturnType<DatabaseSync['prepare']> {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  all<T = Row>(sql: string, ...params: SQLInputValue[]): T[] {
+    return this.#stmt(sql).all(...params) as T[];
+  }
+
+  get<T = Row>(sql: string, ...params: SQLInputValue[]): T | undefined {
+    return this.#stmt(sql).get(...params) as T | undefined;
+  }
+
+  run(sql: string, ...params: SQLInputValue[]): { changes: number } {
+    const r = this.#stmt(sql).run(...params);
+    return { changes: Number(r.changes) };
+  }
+
+  /** Runs fn in a write transaction (nested calls join the outer one). */
+  write<T>(fn: () => T): T {
+    if (this.#depth > 0) return fn();
+    this.#db.exec('BEGIN IMMEDIATE');
+    this.#depth++;
+    try {
+      const result = fn();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /** Runs fn in a read transaction: one consistent snapshot for several queries. */
+  read<T>(fn: () => T): T {
+    if (this.#depth > 0) return fn();
+    this.#db.exec('BEGIN');
+    this.#depth++;
+    try {
+      return fn();
+    } finally {
+      this.#depth--;
+      this.#db.exec('COMMIT');
+    }
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#db.close();
+  }
+}

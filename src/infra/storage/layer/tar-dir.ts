@@ -1,0 +1,108 @@
+/**
+ * A tar stream of a directory tree (the root itself is not an entry), for commit, export
+ * and tests. Deterministic for a given tree: entries sorted by name, depth first, owners
+ * as numbers without names, whole-second mtimes. ustar headers, with a PAX header where a
+ * field does not fit (long names and link targets, large IDs and sizes) and for xattrs
+ * (SCHILY.xattr.*, binary-safe). Hard links are detected by inode: the first path seen
+ * carries the data, later ones are link entries. Sockets are skipped, as tar does.
+ * File-system calls are synchronous, as in entry-writer.ts and for the same reason.
+ */
+import { closeSync, constants as fsc, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { Readable } from 'node:stream';
+import { CorruptContentError } from '../../../define/errors.ts';
+import { lgetxattr, llistxattr } from '../../sys/fs-syscalls.ts';
+import { BLOCK, encodeHeader, encodePax, paddingFor, type HeaderFields, type PaxRecords } from './tar-header.ts';
+
+const READ_CHUNK = 1 << 20;
+
+export function tarDirectory(dir: string): Readable {
+  return Readable.from(tarChunks(dir), { objectMode: false, highWaterMark: 1 << 20 });
+}
+
+async function* tarChunks(dir: string): AsyncGenerator<Buffer> {
+  const links = new Map<string, string>();
+  yield* walk(dir, '', links);
+  yield Buffer.alloc(BLOCK * 2);
+}
+
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+async function* walk(root: string, rel: string, links: Map<string, string>): AsyncGenerator<Buffer> {
+  const names = readdirSync(rel === '' ? root : `${root}/${rel}`).sort(byBytes);
+  for (const name of names) {
+    const childRel = rel === '' ? name : `${rel}/${name}`;
+    const abs = `${root}/${childRel}`;
+    const st = lstatSync(abs);
+    if (st.isSocket()) continue;
+    const linkKey = `${st.dev}:${st.ino}`;
+    const first = !st.isDirectory() && st.nlink > 1 ? links.get(linkKey) : undefined;
+    if (first !== undefined) {
+      yield header({ ...base(childRel, st), typeflag: '1', size: 0, linkname: first }, []);
+      continue;
+    }
+    if (!st.isDirectory() && st.nlink > 1) links.set(linkKey, childRel);
+    const xattrs: PaxRecords = llistxattr(abs).sort(byBytes).map((n) => [`SCHILY.xattr.${n}`, lgetxattr(abs, n) ?? Buffer.alloc(0)]);
+    if (st.isDirectory()) {
+      yield header({ ...base(`${childRel}/`, st), typeflag: '5', size: 0 }, xattrs);
+      yield* walk(root, childRel, links);
+    } else if (st.isFile()) {
+      yield header({ ...base(childRel, st), typeflag: '0', size: st.size }, xattrs);
+      yield* fileData(abs, st.size);
+      const pad = paddingFor(st.size);
+      if (pad) yield Buffer.alloc(pad);
+    } else if (st.isSymbolicLink()) {
+      yield header({ ...base(childRel, st), typeflag: '2', size: 0, linkname: readlinkSync(abs) }, xattrs);
+    } else {
+      const typeflag = st.isCharacterDevice() ? '3' : st.isBlockDevice() ? '4' : '6';
+      yield header({ ...base(childRel, st), typeflag, size: 0, devmajor: major(st.rdev), devminor: minor(st.rdev) }, xattrs);
+    }
+  }
+}
+
+function base(name: string, st: Stats): Omit<HeaderFields, 'typeflag' | 'size'> {
+  return { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
+}
+
+/** glibc's major()/minor() of a dev_t. */
+function major(dev: number): number {
+  const d = BigInt(dev);
+  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
+}
+
+function minor(dev: number): number {
+  const d = BigInt(dev);
+  return Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
+}
+
+function header(h: HeaderFields, xattrs: PaxRecords): Buffer {
+  const { block, overflow } = encodeHeader(h);
+  const values: Record<string, string> = {
+    path: h.name, linkpath: h.linkname ?? '', uid: String(h.uid), gid: String(h.gid), size: String(h.size), mtime: String(h.mtime),
+  };
+  const records: PaxRecords = overflow.map((key) => [key, Buffer.from(values[key]!)]);
+  records.push(...xattrs);
+  if (records.length === 0) return block;
+  const data = encodePax(records);
+  const leaf = h.name.replace(/\/$/, '').split('/').pop()!;
+  const pax = encodeHeader({ name: `PaxHeaders/${leaf}`.slice(0, 100), mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: Math.max(0, h.mtime), typeflag: 'x' });
+  return Buffer.concat([pax.block, data, Buffer.alloc(paddingFor(data.length)), block]);
+}
+
+async function* fileData(abs: string, size: number): AsyncGenerator<Buffer> {
+  const fd = openSync(abs, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+  try {
+    let pos = 0;
+    while (pos < size) {
+      const want = Math.min(size - pos, READ_CHUNK);
+      const buf = Buffer.allocUnsafe(want);
+      const got = readSync(fd, buf, 0, want, pos);
+      if (got === 0) throw new CorruptContentError(`${abs} shrank while being archived`);
+      pos += got;
+      yield got === want ? buf : buf.subarray(0, got);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
