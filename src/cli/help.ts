@@ -21,7 +21,9 @@ function flagLines(flags: readonly FlagSpec[]): string[] {
 export function commandHelp(spec: CommandSpec, path: string[], aliases: string[] = []): string {
   const lines: string[] = [spec.short, '', 'Description:', `  ${(spec.long ?? spec.short).split('\n').join('\n  ')}`, ''];
   const parent = path.slice(0, -1);
-  lines.push('Usage:', `  ${['skiff', ...parent, spec.use].join(' ')}`, '');
+  // One spec serves aliases in other groups (`rmi` and `image rm`): name the command as typed.
+  const use = path.length ? [path.at(-1), ...spec.use.split(' ').slice(1)].join(' ') : spec.use;
+  lines.push('Usage:', `  ${['skiff', ...parent, use].join(' ')}`, '');
   if (aliases.length) lines.push('Aliases:', `  ${[path.at(-1), ...aliases].join(', ')}`, '');
   if (spec.examples?.length) lines.push('Examples:', ...spec.examples.map((e) => `  ${e}`), '');
   const fl = flagLines(spec.flags ?? []);

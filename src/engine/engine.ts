@@ -3,6 +3,7 @@
  * may import it as a library. A local implementation over the store and the OCI runtime.
  */
 import type { Store } from '../infra/storage/store.ts';
+import { ContainerEngine } from './container-engine.ts';
 import { ImageEngine } from './image-engine.ts';
 import { resolveStoreLocation } from './store-location.ts';
 import { SystemEngine } from './system-engine.ts';
@@ -23,11 +24,13 @@ export class Engine {
   readonly options: EngineOptions;
   readonly store: Store;
   readonly images: ImageEngine;
+  readonly containers: ContainerEngine;
   readonly system: SystemEngine;
   constructor(options: EngineOptions, store: Store) {
     this.options = options;
     this.store = store;
     this.images = new ImageEngine(this);
+    this.containers = new ContainerEngine(this);
     this.system = new SystemEngine(this);
   }
 

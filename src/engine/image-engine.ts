@@ -4,6 +4,7 @@
 import { ExitStatusError, ImageInUseError, InvalidArgumentError, NoSuchImageError, SkiffError } from '../define/errors.ts';
 import { parseImageConfig } from '../domain/images/image-config.ts';
 import { normalizeLocalName } from '../domain/images/names.ts';
+import { ImageGraph } from '../domain/images/image-graph.ts';
 import { normalizeName } from '../domain/images/normalize-name.ts';
 import { findImage, getImage } from '../domain/images/resolve.ts';
 import { removeTrash } from '../infra/storage/image-store.ts';
@@ -27,6 +28,8 @@ export interface ImageRemoveOptions {
   all?: boolean;
   force?: boolean;
   ignore?: boolean;
+  /** keep the parent images a removal leaves dangling */
+  noPrune?: boolean;
 }
 
 export class ImageEngine {
@@ -131,34 +134,59 @@ export class ImageEngine {
   }
 
   async #removeOne(input: string, img: ImageRecord, opts: ImageRemoveOptions, report: ImageRemoveReport, byAll: boolean): Promise<void> {
-    const current = this.#store.images.get(img.id);
-    if (!current) throw new NoSuchImageError(input);
-    const byId = byAll || current.id.startsWith(input.replace(/^sha256:/, ''));
-    const named = current.names.find((n) => !byId && (n === input || nameMatches(n, input)));
-    if (named && current.names.length > 1) {
-      this.#store.images.removeName(current.id, named);
-      report.Untagged.push(named);
-      return;
-    }
-    if (byId && current.names.length > 1 && !opts.force && !byAll) {
-      throw new ExitStatusError(
-        `unable to delete image "${current.id}" by ID with more than one tag (${JSON.stringify(current.names).replace(/,/g, ' ').replace(/"/g, '')}): please force removal`,
-        125,
-      );
-    }
+    const byId = byAll || img.id.startsWith(input.replace(/^sha256:/, ''));
     const { mountedImages, unmountImage } = await import('../domain/images/image-mount.ts');
-    if (mountedImages(this.#store).some((m) => m.id === current.id)) {
-      if (!opts.force) throw new ImageInUseError(`image ${current.id} is mounted: unmount it first or use --force`);
-      unmountImage(this.#store, current, true);
+    // Decide and act in one write transaction: another skiff may have moved the name away,
+    // or given the image another one, since the lookup.
+    const outcome = this.#store.db.write(() => {
+      const current = this.#store.images.get(img.id);
+      if (!current) throw new NoSuchImageError(input);
+      if (!byId) {
+        const named = current.names.find((n) => n === input || nameMatches(n, input));
+        if (!named) throw new NoSuchImageError(input);
+        if (current.names.length > 1) {
+          this.#store.images.removeName(current.id, named);
+          return { untagged: [named] };
+        }
+      } else if (current.names.length > 1 && !opts.force && !byAll) {
+        throw new ExitStatusError(
+          `unable to delete image "${current.id}" by ID with more than one tag (${JSON.stringify(current.names).replace(/,/g, ' ').replace(/"/g, '')}): please force removal`,
+          125,
+        );
+      }
+      if (mountedImages(this.#store).some((m) => m.id === current.id)) {
+        if (!opts.force) throw new ImageInUseError(`image ${current.id} is mounted: unmount it first or use --force`);
+        unmountImage(this.#store, current, true);
+      }
+      const users = this.#store.images.containersUsing(current.id);
+      if (users.length && !opts.force) {
+        throw new ImageInUseError(`image used by ${users[0]}: image is in use by a container: consider listing external containers and force-removing image`);
+      }
+      const parent = opts.noPrune || byAll ? undefined : new ImageGraph(this.#store.images.list(), this.#store.layers.all()).parent(current);
+      return { untagged: current.names, deleted: current.id, trash: this.#store.images.delete(current.id), parent };
+    });
+    report.Untagged.push(...outcome.untagged);
+    if (outcome.deleted === undefined) return;
+    report.Deleted.push(outcome.deleted);
+    removeTrash(outcome.trash);
+    if (outcome.parent) this.#removeDanglingParents(outcome.parent.id, report);
+  }
+
+  /** Podman's rmi also removes the parents the removal left dangling (no names, no children, no containers). */
+  #removeDanglingParents(id: string | undefined, report: ImageRemoveReport): void {
+    while (id !== undefined) {
+      const graph = new ImageGraph(this.#store.images.list(), this.#store.layers.all());
+      const img = this.#store.images.get(id);
+      if (!img || !graph.isDangling(img) || this.#store.images.containersUsing(id).length) return;
+      const next = graph.parent(img)?.id;
+      try {
+        removeTrash(this.#store.images.delete(id));
+      } catch {
+        return;
+      }
+      report.Deleted.push(id);
+      id = next;
     }
-    const users = this.#store.images.containersUsing(current.id);
-    if (users.length && !opts.force) {
-      throw new ImageInUseError(`image used by ${users[0]}: image is in use by a container: consider listing external containers and force-removing image`);
-    }
-    const trash = this.#store.images.delete(current.id);
-    report.Untagged.push(...current.names);
-    report.Deleted.push(current.id);
-    removeTrash(trash);
   }
 
   /** `import`: a rootfs tarball (file, `-`, or URL) becomes an image; returns its ID. */

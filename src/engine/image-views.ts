@@ -1,5 +1,5 @@
 /** Builds the report views of a stored image (summary, inspect, history). */
-import { parseImageConfig, type HistoryEntry, type ImageConfig } from '../domain/images/image-config.ts';
+import { parseImageConfig, type ContainerConfig, type HistoryEntry, type ImageConfig } from '../domain/images/image-config.ts';
 import { splitRepoTag } from '../domain/images/names.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
 import type { Store } from '../infra/storage/store.ts';
@@ -80,7 +80,7 @@ export function buildInspect(img: ImageRecord, store: Store): ImageInspectReport
     Parent: '',
     Comment: cfg.comment ?? cfg.history?.at(-1)?.comment ?? '',
     Created: cfg.created,
-    Config: cfg.config ?? {},
+    Config: ociConfig(cfg.config),
     Version: cfg.docker_version ?? '',
     Author: cfg.author ?? '',
     Architecture: cfg.architecture ?? '',
@@ -89,13 +89,49 @@ export function buildInspect(img: ImageRecord, store: Store): ImageInspectReport
     VirtualSize: img.size,
     GraphDriver: { Name: 'overlay', Data: data },
     RootFS: { Type: 'layers', Layers: cfg.rootfs?.diff_ids ?? chain.map((l) => l.diffId) },
-    Labels: labels && Object.keys(labels).length ? labels : null,
-    Annotations: manifest?.annotations ?? {},
+    Labels: sortedMap(labels) ?? null,
+    Annotations: sortedMap(manifest?.annotations) ?? {},
     ManifestType: img.manifestType,
     User: cfg.config?.User ?? '',
-    History: cfg.history ?? [],
+    History: (cfg.history ?? []).map(ociHistory),
     NamesHistory: img.namesHistory,
   };
+}
+
+/** A copy with Go's map order (sorted keys), or undefined for none. */
+function sortedMap<T>(map: Record<string, T> | null | undefined): Record<string, T> | undefined {
+  if (!map || !Object.keys(map).length) return undefined;
+  return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]!]));
+}
+
+/** The config as Podman's inspect shows it: OCI's ImageConfig fields only, in its order. */
+function ociConfig(c: ContainerConfig | undefined): ContainerConfig {
+  if (!c) return {};
+  const out: ContainerConfig = {
+    User: c.User || undefined,
+    ExposedPorts: sortedMap(c.ExposedPorts),
+    Env: c.Env?.length ? c.Env : undefined,
+    Entrypoint: c.Entrypoint?.length ? c.Entrypoint : undefined,
+    Cmd: c.Cmd?.length ? c.Cmd : undefined,
+    Volumes: sortedMap(c.Volumes),
+    WorkingDir: c.WorkingDir || undefined,
+    Labels: sortedMap(c.Labels ?? undefined),
+    StopSignal: c.StopSignal || undefined,
+    ArgsEscaped: c.ArgsEscaped || undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as ContainerConfig;
+}
+
+/** A history entry with OCI's field order, empty fields left out. */
+function ociHistory(h: HistoryEntry): HistoryEntry {
+  const out: HistoryEntry = {
+    created: h.created,
+    created_by: h.created_by || undefined,
+    author: h.author || undefined,
+    comment: h.comment || undefined,
+    empty_layer: h.empty_layer || undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as HistoryEntry;
 }
 
 function safeJson(b: Buffer): unknown {

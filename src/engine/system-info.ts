@@ -129,7 +129,7 @@ export async function collectInfo(engine: Engine): Promise<SystemInfo> {
 async function runtimeInfo(engine: Engine, configured: string, runtimes: Record<string, string[]>): Promise<HostInfo['ociRuntime']> {
   const { findRuntime } = await import('../infra/oci/runtime.ts');
   try {
-    const runtime = findRuntime({ preferred: engine.options.runtime ?? (configured || undefined), runtimes });
+    const runtime = findRuntime(engine.options.runtime ?? (configured || undefined), runtimes);
     return { name: runtime.name, path: runtime.path, version: (await programVersion(runtime.path, runtime.name)).trim() };
   } catch {
     return { name: engine.options.runtime ?? configured, path: '', version: '' };

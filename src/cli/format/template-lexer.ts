@@ -46,8 +46,8 @@ export function lex(input: string): Item[] {
     start = pos;
     startLine = line;
   };
+  // `advance` counts newlines as it moves; skipping input only moves the item start.
   const ignore = (): void => {
-    line += countNewlines(input.slice(start, pos));
     start = pos;
     startLine = line;
   };

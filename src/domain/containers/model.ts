@@ -97,6 +97,8 @@ export interface ContainerConfig {
     cpuPeriod?: number;
     pidsLimit?: number;
     blkioWeight?: number;
+    memorySwappiness?: number;
+    oomKillDisable?: boolean;
   };
   shmSize: number;
   tmpfs: Record<string, string>;
@@ -113,6 +115,15 @@ export interface ContainerConfig {
   engineArgs: string[];
   /** the command line that created it (Podman's CreateCommand) */
   createCommand: string[];
+  /** the image's manifest digest (Podman's ImageDigest) */
+  imageDigest?: string;
+  /** `--sysctl` key → value */
+  sysctls?: Record<string, string>;
+  oomScoreAdj?: number;
+  /** `--init-path`: the init binary mounted for `--init` ('' finds catatonit) */
+  initPath?: string;
+  /** streams a foreground run attaches: Podman's AttachStdin/AttachStdout/AttachStderr */
+  attach?: ('stdin' | 'stdout' | 'stderr')[];
 }
 
 export interface ContainerState {
@@ -176,7 +187,8 @@ export function checkTransition(op: keyof typeof transitions, id: string, status
     case 'exec':
       throw new InvalidStateError(`can only create exec sessions on running containers: container state improper`);
     case 'pause':
-      throw new InvalidStateError(`"${id}" is not running, can't pause: container state improper`);
+      // Podman 4.3 names the state here, not the container.
+      throw new InvalidStateError(`"${status}" is not running, can't pause: container state improper`);
     case 'unpause':
       throw new InvalidStateError(`"${id}" is not paused, can't unpause: container state improper`);
     case 'kill':

@@ -8,6 +8,9 @@ import { Readable } from 'node:stream';
 import { InvalidArgumentError, SkiffError } from '../../define/errors.ts';
 import type { ImageRecord } from '../../infra/storage/records.ts';
 import type { Store } from '../../infra/storage/store.ts';
+import { buildOciManifest } from '../../infra/image/manifest.ts';
+import { hostPlatform } from '../../infra/image/platform.ts';
+import { MediaType } from '../../infra/image/types.ts';
 import { applyChanges } from './changes.ts';
 import type { ImageConfig } from './image-config.ts';
 import { normalizeLocalName } from './names.ts';
@@ -21,12 +24,6 @@ export interface ImportOptions {
   /** stdin, when source is `-` */
   stdin?: Readable;
   platform?: { os: string; architecture: string; variant?: string | undefined };
-}
-
-const goArch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-
-export function hostPlatform(): { os: string; architecture: string } {
-  return { os: 'linux', architecture: goArch[process.arch] ?? process.arch };
 }
 
 async function openSource(opts: ImportOptions): Promise<Readable> {
@@ -67,22 +64,18 @@ export async function importTarball(store: Store, opts: ImportOptions): Promise<
     ...(opts.platform?.variant ? { variant: opts.platform.variant } : {}),
     config: applyChanges({}, opts.changes ?? []),
     rootfs: { type: 'layers', diff_ids: [layer.diffId] },
-    history: [{ created, created_by: `/bin/sh -c #(nop) ADD file:${layer.diffId.slice(7)} in /`, ...(opts.message ? { comment: opts.message } : {}) }],
+    history: [{ created, created_by: `/bin/sh -c #(nop) ADD file:${layer.diffId.slice(7)} in /`, comment: opts.message ?? 'imported from tarball' }],
   };
   const configBytes = Buffer.from(JSON.stringify(config));
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digest(configBytes), size: configBytes.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.diffId, size: layer.uncompressedSize }],
-    }),
-  );
+  const manifest = buildOciManifest({
+    config: { mediaType: MediaType.ociConfig, digest: digest(configBytes), size: configBytes.length },
+    layers: [{ mediaType: MediaType.ociLayer, digest: layer.diffId, size: layer.uncompressedSize }],
+  });
   return store.images.put({
     id: digest(configBytes).slice(7),
     digest: digest(manifest),
     manifest,
-    manifestType: 'application/vnd.oci.image.manifest.v1+json',
+    manifestType: MediaType.ociManifest,
     config: configBytes,
     topLayer: layer.id,
     size: layer.uncompressedSize,

@@ -38,7 +38,7 @@ export async function loadArchive(store: Store, opts: LoadOptions): Promise<Load
     try {
       await fs.promises.access(file);
     } catch {
-      throw new SkiffError(`open ${file}: no such file or directory`);
+      throw new SkiffError(`stat ${file}: no such file or directory`);
     }
     const { openArchive } = await import('../../infra/transports/archive-reader.ts');
     const reader = await openArchive(file);

@@ -3,7 +3,7 @@
  * `localhost/NAME` when skiff names an image (tag, import, commit, load), and `docker.io`
  * names get `library/` for single-component paths. Tags default to `latest`.
  */
-import { InvalidArgumentError } from '../../define/errors.ts';
+import { parseReference } from '../../infra/image/reference.ts';
 
 export interface ParsedName {
   domain: string | undefined;
@@ -12,27 +12,10 @@ export interface ParsedName {
   digest: string | undefined;
 }
 
-const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const tagRe = /^[\w][\w.-]{0,127}$/;
-const digestRe = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-
+/** Splits a reference the way Docker does: the first component is a registry only if it looks like a host. */
 export function parseName(input: string): ParsedName {
-  let rest = input;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!digestRe.test(digest)) throw new InvalidArgumentError(`invalid reference format`);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!tagRe.test(tag)) throw new InvalidArgumentError(`invalid reference format`);
-  }
+  const ref = parseReference(input);
+  let rest = ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
   let domain: string | undefined;
   const slash = rest.indexOf('/');
   if (slash !== -1) {
@@ -42,19 +25,7 @@ export function parseName(input: string): ParsedName {
       rest = rest.slice(slash + 1);
     }
   }
-  if (!rest) throw new InvalidArgumentError(`invalid reference format`);
-  for (const c of rest.split('/')) {
-    if (!pathComponent.test(c)) {
-      if (c.toLowerCase() !== c && pathComponent.test(c.toLowerCase())) {
-        throw new InvalidArgumentError(`invalid reference format: repository name must be lowercase`);
-      }
-      throw new InvalidArgumentError(`invalid reference format`);
-    }
-  }
-  if (input.length > 255 + (tag ? tag.length + 1 : 0) + (digest ? digest.length + 1 : 0)) {
-    throw new InvalidArgumentError(`invalid reference format: repository name must not be more than 255 characters`);
-  }
-  return { domain, path: rest, tag, digest };
+  return { domain, path: rest, tag: ref.tag, digest: ref.digest };
 }
 
 export function formatName(n: ParsedName): string {

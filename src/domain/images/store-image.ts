@@ -9,6 +9,8 @@ import type { Readable } from 'node:stream';
 import { CorruptContentError } from '../../define/errors.ts';
 import type { Store } from '../../infra/storage/store.ts';
 import type { ImageRecord } from '../../infra/storage/records.ts';
+import { buildDockerManifest, buildOciManifest } from '../../infra/image/manifest.ts';
+import { MediaType } from '../../infra/image/types.ts';
 import { parseImageConfig } from './image-config.ts';
 
 export interface IncomingLayer {
@@ -29,19 +31,6 @@ export interface IncomingImage {
   /** media type style of a generated manifest */
   generatedManifest?: 'oci' | 'docker';
 }
-
-const mediaTypes = {
-  oci: {
-    manifest: 'application/vnd.oci.image.manifest.v1+json',
-    config: 'application/vnd.oci.image.config.v1+json',
-    layer: 'application/vnd.oci.image.layer.v1.tar',
-  },
-  docker: {
-    manifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: 'application/vnd.docker.container.image.v1+json',
-    layer: 'application/vnd.docker.image.rootfs.diff.tar',
-  },
-} as const;
 
 function digestOf(b: Buffer): string {
   return `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -71,23 +60,18 @@ export async function storeImage(store: Store, image: IncomingImage): Promise<Im
   let manifest = image.manifest;
   let manifestType = image.manifestType;
   if (!manifest) {
-    const t = mediaTypes[image.generatedManifest ?? 'oci'];
-    manifestType = t.manifest;
-    manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: t.manifest,
-        config: { mediaType: t.config, digest: digestOf(image.config), size: image.config.length },
-        layers: layerDescriptors.map((d) => ({ mediaType: t.layer, digest: d.digest, size: d.size })),
-      }),
-    );
+    const docker = image.generatedManifest === 'docker';
+    const config = { mediaType: docker ? MediaType.dockerConfig : MediaType.ociConfig, digest: digestOf(image.config), size: image.config.length };
+    const layers = layerDescriptors.map((d) => ({ mediaType: docker ? MediaType.dockerLayer : MediaType.ociLayer, ...d }));
+    manifestType = docker ? MediaType.dockerManifest : MediaType.ociManifest;
+    manifest = docker ? buildDockerManifest(config, layers) : buildOciManifest({ config, layers });
   }
   const id = digestOf(image.config).slice(7);
   return store.images.put({
     id,
     digest: digestOf(manifest),
     manifest,
-    manifestType: manifestType ?? mediaTypes.oci.manifest,
+    manifestType: manifestType ?? MediaType.ociManifest,
     config: image.config,
     topLayer: parent,
     size,

@@ -8,6 +8,7 @@
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
+import { errorMessage, SkiffError } from '../../define/errors.ts';
 import { connectSeqpacket, type SeqpacketSocket } from '../sys/seqpacket.ts';
 import { DetachMatcher, defaultDetachKeys, parseDetachKeys } from './detach-keys.ts';
 
@@ -75,7 +76,12 @@ async function writeOut(dst: Writable, data: Buffer): Promise<void> {
  */
 export async function attach(opts: AttachOptions): Promise<'exited' | 'detached'> {
   const matcher = new DetachMatcher(parseDetachKeys(opts.detachKeys ?? defaultDetachKeys));
-  const socket = connectSeqpacket(opts.socketPath);
+  let socket: SeqpacketSocket;
+  try {
+    socket = connectSeqpacket(opts.socketPath);
+  } catch (err) {
+    throw new SkiffError(`failed to connect to container's attach socket: ${opts.socketPath}: ${errorMessage(err)}`, { cause: err });
+  }
   const stdin = opts.stdin as TtyIn | undefined;
   const stdout = opts.stdout as TtyOut | undefined;
   const restoreRaw = opts.tty && stdin?.isTTY && stdin.setRawMode && !stdin.isRaw;
@@ -84,11 +90,12 @@ export async function attach(opts: AttachOptions): Promise<'exited' | 'detached'
   };
   let stopInput = () => {};
   try {
-    if (opts.onConnected) await opts.onConnected();
+    // Size the pty before the process starts, so it never sees the 80x24 default.
     if (opts.tty && stdout?.isTTY) {
       resize();
       stdout.on('resize', resize);
     }
+    if (opts.onConnected) await opts.onConnected();
     if (restoreRaw) stdin.setRawMode!(true);
     const detached = new Promise<'detached'>((resolve) => {
       if (stdin) stopInput = pumpInput(stdin, socket, matcher, () => resolve('detached'));

@@ -224,14 +224,18 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, what: string)
  * Creates the container through conmon and returns once `runtime create` succeeded: the
  * container's process exists, paused before the user's command, until `runtime.start(id)`.
  * A failure to create maps to CommandNotFoundError (127), CannotInvokeError (126) or
- * OciRuntimeError, as Podman does.
+ * OciRuntimeError, as Podman does, after dropping what the runtime left of the container.
  */
 export async function createContainer(opts: CreateContainerOptions): Promise<CreatedContainer> {
   const conmon = spawnConmon(opts, createArgs(opts), { attachPipe: false, passthrough: opts.log.driver === 'passthrough' });
   try {
     await signalStart(conmon.start);
     conmon.start.end();
-    const message = await withTimeout(conmon.sync.next(), opts.timeoutMs ?? 240_000, 'container creation');
+    const message = await withTimeout(conmon.sync.next(), opts.timeoutMs ?? 240_000, 'container creation').catch(async (err: unknown) => {
+      // Still waiting for the runtime: the monitor is stuck, stop it.
+      killMonitor(opts.conmonPidFile);
+      throw err;
+    });
     if (message === undefined) {
       const { code, stderr } = await conmon.launcherExit;
       throw new ProgramFailedError('conmon', code, stderr.trim() || 'exited without reporting the container pid');
@@ -240,9 +244,21 @@ export async function createContainer(opts: CreateContainerOptions): Promise<Cre
     const { code, stderr } = await conmon.launcherExit;
     if (code !== 0) throw new ProgramFailedError('conmon', code, stderr);
     return { pid: message.data, conmonPid: readPidFile(opts.conmonPidFile) };
+  } catch (err) {
+    // A clash with an existing container of this ID must not take that container down.
+    if (!/already exists/.test((err as Error).message)) await opts.runtime.delete(opts.containerId, true).catch(() => {});
+    throw err;
   } finally {
     conmon.sync.close();
     conmon.start.destroy();
+  }
+}
+
+function killMonitor(conmonPidFile: string): void {
+  try {
+    process.kill(readPidFile(conmonPidFile), 'SIGKILL');
+  } catch {
+    // no pid file yet, or already gone
   }
 }
 

@@ -22,7 +22,7 @@ export const command: CommandSpec = {
   ],
   async run(ctx, flags, args) {
     const engine = await ctx.engine();
-    const { hostPlatform } = await import('../../../domain/images/import-tarball.ts');
+    const { hostPlatform } = await import('../../../infra/image/platform.ts');
     const host = hostPlatform();
     const id = await engine.images.import({
       source: args[0]!,
@@ -32,6 +32,6 @@ export const command: CommandSpec = {
       stdin: process.stdin,
       platform: { os: flags.string('os') ?? host.os, architecture: flags.string('arch') ?? host.architecture, variant: flags.string('variant') },
     });
-    ctx.out(`${flags.bool('quiet') ? '' : 'sha256:'}${id}\n`);
+    ctx.out(`sha256:${id}\n`);
   },
 };

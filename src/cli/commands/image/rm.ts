@@ -18,7 +18,7 @@ export const command: CommandSpec = {
     if (!args.length && !all) throw new InvalidArgumentError('image name or ID must be specified');
     if (args.length && all) throw new InvalidArgumentError('when using the --all switch, you may not pass any images names or IDs');
     const engine = await ctx.engine();
-    const report = await engine.images.remove(args, { all, force: flags.bool('force'), ignore: flags.bool('ignore') });
+    const report = await engine.images.remove(args, { all, force: flags.bool('force'), ignore: flags.bool('ignore'), noPrune: flags.bool('no-prune') });
     let out = '';
     for (const name of report.Untagged) out += `Untagged: ${name}\n`;
     for (const id of report.Deleted) out += `Deleted: ${id}\n`;

@@ -29,9 +29,8 @@ export const command: CommandSpec = {
     if (!flags.bool('force') && !confirm(ctx, warning(all, flags.bool('volumes')))) return 0;
     const engine = await ctx.engine();
     const report = await engine.system.prune({ all, volumes: flags.bool('volumes'), filters: flags.array('filter') });
-    const removed = report.ImagePruneReports.filter((r) => !r.Err);
-    let out = removed.length ? 'Deleted Images\n' : '';
-    for (const r of removed) out += `${r.Id}\n`;
+    let out = report.ImagePruneReports.length ? 'Deleted Images\n' : '';
+    for (const r of report.ImagePruneReports) if (!r.Err) out += `${r.Id}\n`;
     ctx.out(out);
     const errors = report.ImagePruneReports.flatMap((r) => (r.Err ? [r.Err] : []));
     for (const err of errors.slice(0, -1)) ctx.error(err.message);

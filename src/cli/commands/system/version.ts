@@ -22,10 +22,9 @@ export interface VersionInfo {
 
 /** Go's time.ANSIC layout ("Mon Jan _2 15:04:05 2006"), in UTC. */
 function ansic(date: Date): string {
-  const [wd, mon, day, year, time] = date.toUTCString().replace(',', '').split(' ');
-  const [d, m, y, t] = [day, mon, year, time].map(String);
-  const dayNum = Number(d);
-  return `${wd} ${m} ${dayNum < 10 ? ` ${dayNum}` : dayNum} ${t} ${y}`;
+  // toUTCString: "Sun, 29 Nov 2026 19:55:04 GMT"
+  const [weekday, day, month, year, time] = date.toUTCString().replace(',', '').split(' ');
+  return `${weekday} ${month} ${String(Number(day)).padStart(2)} ${time} ${year}`;
 }
 
 /** When this build was made: the time the compiled CLI was written. */

@@ -271,6 +271,22 @@ for (const name of ['runc', 'crun']) {
       await removeAll(runtime, cleanup);
     });
 
+    test('runtime verbs on a running container: ps, pause, resume, update, kill', async () => {
+      // PID 1 ignores signals it has no handler for, hence the trap.
+      const ctr = await create(runtime, { args: ['sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done'] }, cleanup);
+      await runtime.start(ctr.id);
+      const { pid } = await runtime.state(ctr.id);
+      assert.ok((await runtime.ps(ctr.id)).includes(pid));
+      await runtime.pause(ctr.id);
+      assert.equal((await runtime.state(ctr.id)).status, 'paused');
+      await runtime.resume(ctr.id);
+      assert.equal((await runtime.state(ctr.id)).status, 'running');
+      await runtime.update(ctr.id, { pids: { limit: 50 } });
+      await runtime.kill(ctr.id, 'TERM');
+      assert.equal(await waitForExitCode({ exitDir: ctr.exitDir, containerId: ctr.id, conmonPid: ctr.conmonPid, timeoutMs: 20_000 }), 7);
+      await removeAll(runtime, cleanup);
+    });
+
     test("the container inherits the caller's loginuid (no daemon in between)", async () => {
       // A child shell sets its loginuid (allowed once per process tree) and becomes node running
       // this file in child mode, which creates a container and reports what it saw.

@@ -92,6 +92,10 @@ test('namespaces, resources, cgroups path and sysctls', () => {
   const hostNet = generateSpec(input({ namespaces: { ...input().namespaces, net: { mode: 'host' }, uts: { mode: 'host' } }, defaultSysctls: ['net.ipv4.ping_group_range=0 0'] }));
   assert.equal(hostNet.linux!.sysctl, undefined);
   assert.equal(hostNet.hostname, undefined);
+  const joined = generateSpec(input({ namespaces: { ...input().namespaces, uts: { mode: 'path', path: '/proc/7/ns/uts' }, ipc: { mode: 'host' } } }));
+  assert.equal(joined.hostname, undefined);
+  assert.ok(joined.process!.env!.includes('HOSTNAME=0123456789ab'));
+  assert.deepEqual(joined.mounts!.find((m) => m.destination === '/dev/mqueue'), { destination: '/dev/mqueue', type: 'bind', source: '/dev/mqueue', options: ['bind', 'nosuid', 'noexec', 'nodev'] });
   assert.throws(() => generateSpec(input({ namespaces: { ...input().namespaces, net: { mode: 'host' } }, sysctls: { 'net.core.somaxconn': '1' } })), /Network Namespace set to host/);
   const systemd = generateSpec(input({ cgroups: { manager: 'systemd' } }));
   assert.equal(systemd.linux!.cgroupsPath, `machine.slice:libpod:${id}`);
@@ -108,6 +112,12 @@ test('rlimits never exceed the caller; formatSpec writes RLIM_INFINITY exactly',
     { type: 'RLIMIT_NPROC', soft: 1048576, hard: 1048576 },
   ]);
   assert.match(formatSpec(spec), /"type": "RLIMIT_CORE",\n\s+"soft": 18446744073709551615,\n\s+"hard": 18446744073709551615/);
+});
+
+test('a shared bind mount makes the root propagate too', () => {
+  assert.equal(generateSpec(input()).linux!.rootfsPropagation, undefined);
+  const spec = generateSpec(input({ mounts: [{ type: 'bind', source: '/mnt', destination: '/mnt', options: ['rshared'] }] }));
+  assert.equal(spec.linux!.rootfsPropagation, 'rshared');
 });
 
 test('devices appear in linux.devices and in the cgroup allow list', () => {

@@ -4,7 +4,7 @@
  * through SpecInput (see spec-input.ts for where each part is read).
  */
 import { InvalidArgumentError } from '../../../define/errors.ts';
-import type { Device, Process, RuntimeSpec } from '../../../infra/oci/runtime-spec.ts';
+import type { Device, Mount, Process, RuntimeSpec } from '../../../infra/oci/runtime-spec.ts';
 import { defaultCapabilities, processCapabilities } from './capabilities.ts';
 import { containerMounts } from './mounts.ts';
 import { containerSysctls, linuxNamespaces } from './namespaces.ts';
@@ -43,6 +43,17 @@ export function securityPaths(privileged: boolean, mask: readonly string[], unma
   return { masked, readonly: defaultReadonlyPaths.filter(keep) };
 }
 
+/**
+ * A bind mount with shared or slave propagation only works when the root mount propagates
+ * too (Podman raises the rootfs to rshared or rslave the same way).
+ */
+function rootfsPropagation(mounts: readonly Mount[]): 'rshared' | 'rslave' | undefined {
+  const opts = mounts.filter((m) => m.type === 'bind').flatMap((m) => m.options ?? []);
+  if (opts.some((o) => o === 'shared' || o === 'rshared')) return 'rshared';
+  if (opts.some((o) => o === 'slave' || o === 'rslave')) return 'rslave';
+  return undefined;
+}
+
 function annotations(input: SpecInput, stopSignal: number, keepGroups: boolean): Record<string, string> {
   const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
   const out: Record<string, string> = {
@@ -59,6 +70,7 @@ function annotations(input: SpecInput, stopSignal: number, keepGroups: boolean):
   return { ...out, ...input.annotations };
 }
 
+/** The container's config.json content; `linux.seccomp` is shared between calls and frozen. */
 export function generateSpec(input: SpecInput): RuntimeSpec {
   const privileged = input.privileged === true;
   const sec = parseSecurityOpts(input.securityOpts ?? []);
@@ -72,7 +84,7 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
     userSpec: input.userSpec,
   });
   const user = input.user;
-  const process: Process = {
+  const proc: Process = {
     terminal: input.terminal === true,
     user: { uid: user.uid, gid: user.gid, umask: parseUmask(input.umask ?? '0022'), ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
     args: processArgs(input),
@@ -81,9 +93,9 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
     capabilities: caps,
     rlimits: processRlimits({ ulimits: input.ulimits ?? [], defaultUlimits: input.defaultUlimits ?? [], callerLimits: input.host.limits }),
   };
-  if (sec.noNewPrivileges) process.noNewPrivileges = true;
-  if (sec.apparmor !== undefined && sec.apparmor !== 'unconfined') process.apparmorProfile = sec.apparmor;
-  if (input.oomScoreAdj !== undefined) process.oomScoreAdj = input.oomScoreAdj;
+  if (sec.noNewPrivileges) proc.noNewPrivileges = true;
+  if (sec.apparmor !== undefined && sec.apparmor !== 'unconfined') proc.apparmorProfile = sec.apparmor;
+  if (input.oomScoreAdj !== undefined) proc.oomScoreAdj = input.oomScoreAdj;
 
   const ns = input.namespaces;
   // A user namespace without its own network namespace cannot mount sysfs: bind the host's.
@@ -92,10 +104,11 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
   const paths = securityPaths(privileged, sec.mask, sec.unmask);
   const spec: RuntimeSpec = {
     ociVersion,
-    process,
+    process: proc,
     root: { path: input.rootfs, ...(input.readOnly ? { readonly: true } : {}) },
-    ...(ns.uts.mode === 'host' ? {} : { hostname }),
-    mounts: containerMounts(input, { bindSys }),
+    // Only a new UTS namespace gets a name: setting it in a joined one would rename its owner.
+    ...(ns.uts.mode === 'private' ? { hostname } : {}),
+    mounts: containerMounts(input, { bindSys, hostIpc: ns.ipc.mode === 'host' }),
     annotations: annotations(input, parseSignal(input.stopSignal ?? input.image.StopSignal ?? 'SIGTERM'), user.keepGroups),
     linux: {
       namespaces: linuxNamespaces(ns),
@@ -113,6 +126,8 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
     linux.resources = linuxResources(input.resources ?? {}, input.devices ?? [], privileged);
     linux.cgroupsPath = cgroupsPath(input.id, input.cgroups ?? { manager: 'cgroupfs' });
   }
+  const propagation = rootfsPropagation(spec.mounts!);
+  if (propagation) linux.rootfsPropagation = propagation;
   const sysctl = containerSysctls(ns, input.defaultSysctls ?? [], input.sysctls ?? {});
   if (Object.keys(sysctl).length > 0) linux.sysctl = sysctl;
   if (input.seccompProfile) {

@@ -11,7 +11,7 @@ import { initMountPath } from './process-config.ts';
 import type { MountInput, SpecInput } from './spec-input.ts';
 
 /** Podman's base mounts (runtime-tools defaults as Podman 4.3 adjusts them). */
-export function defaultMounts(opts: { privileged: boolean; bindSys: boolean }): Mount[] {
+export function defaultMounts(opts: { privileged: boolean; bindSys: boolean; hostIpc?: boolean }): Mount[] {
   const rw = opts.privileged ? 'rw' : 'ro';
   const sys: Mount = opts.bindSys
     ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rprivate', 'nosuid', 'noexec', 'nodev', rw, 'rbind'] }
@@ -21,7 +21,10 @@ export function defaultMounts(opts: { privileged: boolean; bindSys: boolean }): 
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'noexec', 'strictatime', 'mode=755', 'size=65536k'] },
     sys,
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    // The host's IPC namespace brings the host's message queues, mounted from the host (Podman).
+    opts.hostIpc
+      ? { destination: '/dev/mqueue', type: 'bind', source: '/dev/mqueue', options: ['bind', 'nosuid', 'noexec', 'nodev'] }
+      : { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['rprivate', 'nosuid', 'noexec', 'nodev', 'relatime', rw] },
   ];
 }
@@ -119,13 +122,13 @@ function shmMount(shm: SpecInput['shm']): Mount | undefined {
 const depth = (p: string) => (p === '/' ? 0 : p.split('/').length - 1);
 
 /** Every mount of the container, in the order the runtime must make them. */
-export function containerMounts(input: SpecInput, opts: { bindSys: boolean }): Mount[] {
+export function containerMounts(input: SpecInput, opts: { bindSys: boolean; hostIpc?: boolean }): Mount[] {
   const user = userMounts(input);
   const taken = new Set(user.map((m) => m.destination));
   // Binding the host's /dev or /sys over the defaults replaces the kernel mounts below them too.
   const hostTrees = user.filter((m) => m.type === 'bind' && (m.destination === '/dev' || m.destination === '/sys')).map((m) => m.destination);
   const keep = (m: Mount) => !taken.has(m.destination) && !hostTrees.some((t) => m.destination.startsWith(`${t}/`));
-  const base = defaultMounts({ privileged: input.privileged === true, bindSys: opts.bindSys });
+  const base = defaultMounts({ privileged: input.privileged === true, bindSys: opts.bindSys, hostIpc: opts.hostIpc });
   const shm = shmMount(input.shm);
   if (shm) base.push(shm);
   const extra: Mount[] = [];

@@ -104,7 +104,10 @@ export interface SpecInput {
   user: ResolvedUser;
   /** `--user` or the image's User, as written ('' for none) */
   userSpec: string;
-  /** default: the first 12 characters of the ID; ignored with the host's UTS namespace */
+  /**
+   * default: the first 12 characters of the ID. With the host's UTS namespace the spec sets
+   * no hostname; pass the host's name then, for $HOSTNAME.
+   */
   hostname?: string;
   annotations?: Readonly<Record<string, string>>;
   terminal?: boolean;
@@ -145,7 +148,10 @@ export interface SpecInput {
   oomScoreAdj?: number;
   /** cgroups: the manager and parent, or none at all (`--cgroups disabled`) */
   cgroups?: { manager: 'cgroupfs' | 'systemd'; parent?: string } | 'disabled';
-  /** conmon's notify socket directory, mounted at /run/notify (`--sdnotify container`) */
+  /**
+   * `--sdnotify container`: the directory where conmon (given `sdNotifySocket`) creates
+   * notify.sock, `<bundle>/notify`, made by the caller; mounted at /run/notify.
+   */
   notifySocketDir?: string;
   autoRemove?: boolean;
   publishAll?: boolean;

@@ -47,6 +47,11 @@ const refused: Array<[string, (out: string) => PackEntry[], typeof PathEscapeErr
     { name: 'd', type: 'symlink', linkname: out },
     { name: 'd/x', data: 'evil' },
   ], PathEscapeError],
+  ['a symlink in the path even when it stays inside the layer', () => [
+    { name: 'usr/lib/', type: 'directory' },
+    { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
+    { name: 'lib/x', data: 'x' },
+  ], PathEscapeError],
   ['a hard link climbing out', () => [{ name: 'h', type: 'link', linkname: '../outside/target' }], PathEscapeError],
   ['a hard link through a symlink', (out) => [
     { name: 's', type: 'symlink', linkname: out },

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { CorruptContentError, DigestMismatchError } from '../../../define/errors.ts';
@@ -191,6 +192,8 @@ test('later entries replace earlier ones; the tar-split keeps the replaced conte
   const tar = await packTar([
     { name: 'f', data: 'first version' },
     { name: 'f', data: 'second' },
+    { name: 'big', data: randomBytes(3_000_000) },
+    { name: 'big', data: 'small now' },
     { name: 'd/', type: 'directory', mode: 0o700 },
     { name: 'd/inner', data: 'inner content' },
     { name: 'd/sub/deep', data: 'deep content' },
@@ -205,6 +208,7 @@ test('later entries replace earlier ones; the tar-split keeps the replaced conte
   ]);
   const a = await applyBuffer(base, tar);
   assert.equal(readFileSync(`${a.dir}/f`, 'utf8'), 'second');
+  assert.equal(readFileSync(`${a.dir}/big`, 'utf8'), 'small now');
   assert.equal(readFileSync(`${a.dir}/d`, 'utf8'), 'now a file');
   assert.ok(lstatSync(`${a.dir}/g`).isDirectory());
   assert.equal(readFileSync(`${a.dir}/h2`, 'utf8'), 'linked');
@@ -224,4 +228,49 @@ test('reassembly fails if an extracted file changed', async (t) => {
   await assert.rejects(reassembled(a), CorruptContentError);
   writeFileSync(`${a.dir}/a`, 'original');
   assert.equal(sha256(await reassembled(a)), sha256(tar));
+});
+
+test('maps owners through uid and gid maps; an unmapped owner fails', async (t) => {
+  const base = tempDir(t);
+  const tar = await packTar([
+    { name: 'd/', type: 'directory', uid: 0, gid: 0 },
+    { name: 'd/f', data: 'f', uid: 1000, gid: 100 },
+    { name: 'auto/created/l', type: 'symlink', linkname: 'x', uid: 5, gid: 5 },
+  ]);
+  const maps = { uidMap: [{ containerId: 0, hostId: 100_000, size: 65_536 }], gidMap: [{ containerId: 0, hostId: 200_000, size: 65_536 }] };
+  const a = await applyBuffer(base, tar, maps);
+  const owner = (p: string) => [lstatSync(`${a.dir}/${p}`).uid, lstatSync(`${a.dir}/${p}`).gid];
+  assert.deepEqual(owner('d'), [100_000, 200_000]);
+  assert.deepEqual(owner('d/f'), [101_000, 200_100]);
+  assert.deepEqual(owner('auto/created/l'), [100_005, 200_005]);
+  assert.deepEqual(owner('auto'), [100_000, 200_000], 'missing parents belong to the mapped root');
+  const outside = await packTar([{ name: 'f', data: 'f', uid: 70_000 }]);
+  await assert.rejects(applyBuffer(base, outside, maps), CorruptContentError);
+});
+
+test('PAX global headers apply to the entries after them', async (t) => {
+  const base = tempDir(t);
+  const { encodeHeader, encodePax, paddingFor } = await import('./tar-header.ts');
+  const global = encodePax([['uid', Buffer.from('77')], ['mtime', Buffer.from('1000000000.5')]]);
+  const tar = Buffer.concat([
+    encodeHeader({ name: 'pax_global_header', mode: 0o644, uid: 0, gid: 0, size: global.length, mtime: 0, typeflag: 'g' }).block,
+    global, Buffer.alloc(paddingFor(global.length)),
+    encodeHeader({ name: 'a', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 0, typeflag: '0' }).block,
+    Buffer.alloc(1024),
+  ]);
+  const a = await applyBuffer(base, tar);
+  assert.equal(lstatSync(`${a.dir}/a`).uid, 77);
+  assert.equal(lstatSync(`${a.dir}/a`).mtimeMs, 1_000_000_000_500);
+  assert.equal(sha256(await reassembled(a)), sha256(tar));
+});
+
+test('an input stream error fails the apply with that error and leaves no tar-split', async (t) => {
+  const base = tempDir(t);
+  const tar = await packTar([{ name: 'a', data: 'a'.repeat(10_000) }]);
+  const input = Readable.from((async function* () {
+    yield tar.subarray(0, 1024);
+    throw new Error('connection reset');
+  })());
+  await assert.rejects(applyLayer(input, base, { tarSplitPath: `${base}/split`, whiteoutFormat: 'overlay-root' }), /connection reset/);
+  assert.deepEqual(readdirSync(base).filter((n) => n.startsWith('split')), []);
 });

@@ -4,6 +4,8 @@
  * directory. The bytes are identical to the applied tar, so their sha256 is the diff ID.
  */
 import { Readable } from 'node:stream';
+import { CorruptContentError } from '../../../define/errors.ts';
+import { normalizeEntryPath } from './layer-tree.ts';
 import { readRefContent, readSplitRecords } from './tar-split.ts';
 
 /**
@@ -16,7 +18,14 @@ export function layerTarStream(diffDir: string, tarSplitPath: string): Readable 
 
 async function* layerTarChunks(diffDir: string, tarSplitPath: string): AsyncGenerator<Buffer> {
   for await (const record of readSplitRecords(tarSplitPath)) {
-    if (record.raw) yield record.raw;
-    else yield* readRefContent(`${diffDir}/${record.ref.path}`, record.ref);
+    if (record.raw) {
+      yield record.raw;
+      continue;
+    }
+    // applyLayer only records normalised paths; anything else is a damaged tar-split.
+    if (record.ref.path === '' || normalizeEntryPath(record.ref.path) !== record.ref.path) {
+      throw new CorruptContentError(`tar-split ${tarSplitPath} references an invalid path ${JSON.stringify(record.ref.path)}`);
+    }
+    yield* readRefContent(`${diffDir}/${record.ref.path}`, record.ref);
   }
 }

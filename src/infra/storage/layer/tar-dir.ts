@@ -12,16 +12,44 @@ import { Readable } from 'node:stream';
 import { CorruptContentError } from '../../../define/errors.ts';
 import { lgetxattr, llistxattr } from '../../sys/fs-syscalls.ts';
 import { BLOCK, encodeHeader, encodePax, paddingFor, type HeaderFields, type PaxRecords } from './tar-header.ts';
+import { isOverlayXattr, WHITEOUT_OPAQUE, WHITEOUT_PREFIX, type WhiteoutFormat } from './whiteout.ts';
 
 const READ_CHUNK = 1 << 20;
 
-export function tarDirectory(dir: string): Readable {
-  return Readable.from(tarChunks(dir), { objectMode: false, highWaterMark: 1 << 20 });
+export interface TarDirectoryOptions {
+  /**
+   * The tree is an overlay upper directory in this format (commit): its whiteouts become OCI
+   * `.wh.NAME` entries, opaque directories get a `.wh..wh..opq` entry, and overlay's own
+   * xattrs are left out.
+   */
+  overlayWhiteouts?: WhiteoutFormat;
 }
 
-async function* tarChunks(dir: string): AsyncGenerator<Buffer> {
+export function tarDirectory(dir: string, opts: TarDirectoryOptions = {}): Readable {
+  const walkOpts: WalkOptions = opts.overlayWhiteouts ? { overlayPrefix: opts.overlayWhiteouts === 'overlay-root' ? 'trusted.overlay.' : 'user.overlay.' } : {};
+  return Readable.from(tarChunks(dir, walkOpts), { objectMode: false, highWaterMark: 1 << 20 });
+}
+
+/**
+ * A tar stream of `path` itself, its entry named `name` (for `cp`): a file, or a directory
+ * followed by everything below it. Symlinks are archived as links, never followed.
+ */
+export function tarPath(path: string, name: string): Readable {
+  const slash = path.lastIndexOf('/');
+  const only = { name: path.slice(slash + 1), as: name };
+  return Readable.from(tarChunks(path.slice(0, slash) || '/', { only }), { objectMode: false, highWaterMark: 1 << 20 });
+}
+
+interface WalkOptions {
+  /** archive only this entry of the top directory, under another name */
+  only?: { name: string; as: string };
+  /** convert overlay whiteouts marked with xattrs of this prefix ("trusted.overlay.") */
+  overlayPrefix?: string;
+}
+
+async function* tarChunks(dir: string, opts: WalkOptions): AsyncGenerator<Buffer> {
   const links = new Map<string, string>();
-  yield* walk(dir, '', links);
+  yield* walk(dir, '', links, opts);
   yield Buffer.alloc(BLOCK * 2);
 }
 
@@ -29,13 +57,25 @@ function byBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-async function* walk(root: string, rel: string, links: Map<string, string>): AsyncGenerator<Buffer> {
-  const names = readdirSync(rel === '' ? root : `${root}/${rel}`).sort(byBytes);
+function isOverlayWhiteout(abs: string, st: Stats, prefix: string): boolean {
+  if (st.isCharacterDevice()) return st.rdev === 0;
+  return st.isFile() && st.size === 0 && lgetxattr(abs, `${prefix}whiteout`) !== undefined;
+}
+
+async function* walk(root: string, rel: string, links: Map<string, string>, opts: WalkOptions): AsyncGenerator<Buffer> {
+  const { only, overlayPrefix } = opts;
+  const names = only && rel === '' ? [only.name] : readdirSync(rel === '' ? root : `${root}/${rel}`).sort(byBytes);
   for (const name of names) {
-    const childRel = rel === '' ? name : `${rel}/${name}`;
-    const abs = `${root}/${childRel}`;
+    const fsRel = rel === '' ? name : `${rel}/${name}`;
+    const abs = root === '/' ? `/${fsRel}` : `${root}/${fsRel}`;
+    const childRel = only ? only.as + fsRel.slice(only.name.length) : fsRel;
     const st = lstatSync(abs);
     if (st.isSocket()) continue;
+    if (overlayPrefix !== undefined && isOverlayWhiteout(abs, st, overlayPrefix)) {
+      const whiteout = rel === '' ? `${WHITEOUT_PREFIX}${name}` : `${rel}/${WHITEOUT_PREFIX}${name}`;
+      yield header({ ...base(whiteout, st), mode: 0o600, typeflag: '0', size: 0 }, []);
+      continue;
+    }
     const linkKey = `${st.dev}:${st.ino}`;
     const first = !st.isDirectory() && st.nlink > 1 ? links.get(linkKey) : undefined;
     if (first !== undefined) {
@@ -43,10 +83,14 @@ async function* walk(root: string, rel: string, links: Map<string, string>): Asy
       continue;
     }
     if (!st.isDirectory() && st.nlink > 1) links.set(linkKey, childRel);
-    const xattrs: PaxRecords = llistxattr(abs).sort(byBytes).map((n) => [`SCHILY.xattr.${n}`, lgetxattr(abs, n) ?? Buffer.alloc(0)]);
+    const xattrNames = llistxattr(abs).filter((n) => overlayPrefix === undefined || !isOverlayXattr(n)).sort(byBytes);
+    const xattrs: PaxRecords = xattrNames.map((n) => [`SCHILY.xattr.${n}`, lgetxattr(abs, n) ?? Buffer.alloc(0)]);
     if (st.isDirectory()) {
       yield header({ ...base(`${childRel}/`, st), typeflag: '5', size: 0 }, xattrs);
-      yield* walk(root, childRel, links);
+      if (overlayPrefix !== undefined && lgetxattr(abs, `${overlayPrefix}opaque`)?.toString() === 'y') {
+        yield header({ ...base(`${childRel}/${WHITEOUT_OPAQUE}`, st), mode: st.mode & 0o777, typeflag: '0', size: 0 }, []);
+      }
+      yield* walk(root, fsRel, links, opts);
     } else if (st.isFile()) {
       yield header({ ...base(childRel, st), typeflag: '0', size: st.size }, xattrs);
       yield* fileData(abs, st.size);

@@ -65,7 +65,12 @@ export function isZeroBlock(block: Buffer): boolean {
 }
 
 function checksumOk(block: Buffer): boolean {
-  const stored = parseNumber(block, 148, 8);
+  let stored: number;
+  try {
+    stored = parseNumber(block, 148, 8);
+  } catch {
+    return false;
+  }
   let unsigned = 0;
   let signed = 0;
   for (let i = 0; i < BLOCK; i++) {

@@ -169,19 +169,25 @@ async function* inlineStashed(tmp: string, stashed: ReadonlyMap<number, string>)
 }
 
 async function* splitLines(path: string): AsyncGenerator<string> {
-  let rest = '';
-  const input = createReadStream(path).pipe(createGunzip());
+  // Pieces of the current line, joined once it ends: raw lines can span many chunks.
+  let pieces: string[] = [];
+  const input = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 18 }));
   input.setEncoding('utf8');
   try {
     for await (const chunk of input as AsyncIterable<string>) {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop()!;
-      yield* lines;
+      let start = 0;
+      for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+        pieces.push(chunk.slice(start, nl));
+        yield pieces.join('');
+        pieces = [];
+        start = nl + 1;
+      }
+      if (start < chunk.length) pieces.push(chunk.slice(start));
     }
   } catch (err) {
     throw new CorruptContentError(`tar-split ${path} is unreadable: ${(err as Error).message}`, { cause: err });
   }
-  if (rest !== '') throw new CorruptContentError(`tar-split ${path} is truncated`);
+  if (pieces.length > 0) throw new CorruptContentError(`tar-split ${path} is truncated`);
 }
 
 function parseRef(line: string): FileRef {

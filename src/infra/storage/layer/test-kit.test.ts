@@ -52,11 +52,11 @@ export interface PackEntry {
 /** A tar built with tar-stream's pack. */
 export async function packTar(entries: PackEntry[]): Promise<Buffer> {
   const pack = tarStream.pack();
-  const out = collect(pack);
+  const out = collect(pack as unknown as Readable);
   for (const e of entries) {
     const data = typeof e.data === 'string' ? Buffer.from(e.data) : e.data;
     const type = e.type ?? 'file';
-    pack.entry({
+    const header: Partial<tarStream.Header> & { name: string } = {
       name: e.name,
       type,
       mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644),
@@ -66,16 +66,17 @@ export async function packTar(entries: PackEntry[]): Promise<Buffer> {
       ...(e.linkname !== undefined ? { linkname: e.linkname } : {}),
       ...(e.devmajor !== undefined ? { devmajor: e.devmajor, devminor: e.devminor ?? 0 } : {}),
       ...(e.pax ? { pax: e.pax } : {}),
-      ...(type === 'file' ? { size: data?.length ?? 0 } : {}),
-    }, type === 'file' ? (data ?? Buffer.alloc(0)) : undefined);
+    };
+    if (type === 'file') pack.entry({ ...header, size: data?.length ?? 0 }, data ?? Buffer.alloc(0));
+    else pack.entry(header);
   }
   pack.finalize();
   return out;
 }
 
-export async function collect(stream: NodeJS.ReadableStream | Readable): Promise<Buffer> {
+export async function collect(stream: AsyncIterable<Buffer> | Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const c of stream as AsyncIterable<Buffer>) parts.push(c);
+  for await (const c of stream) parts.push(c as Buffer);
   return Buffer.concat(parts);
 }
 
@@ -168,7 +169,7 @@ export function describeTree(dir: string, opts: { xattrs?: boolean } = {}): Reco
     const abs = join(dir, p);
     const st = lstatSync(abs);
     const parts = [`mode=${(st.mode >>> 0).toString(8)}`, `owner=${st.uid}:${st.gid}`];
-    if (!st.isDirectory()) parts.push(`mtime=${Math.floor(st.mtimeMs / 1000)}`);
+    parts.push(`mtime=${Math.floor(st.mtimeMs / 1000)}`);
     if (st.isFile()) parts.push(`size=${st.size}`, sha256(readFileSync(abs)));
     if (st.isSymbolicLink()) parts.push(`-> ${readlinkSync(abs)}`);
     if (st.isCharacterDevice() || st.isBlockDevice()) parts.push(`rdev=${st.rdev}`);

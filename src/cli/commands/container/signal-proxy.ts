@@ -1,0 +1,21 @@
+/**
+ * `--sig-proxy`: signals skiff receives while a container runs in the foreground are sent
+ * on to the container (Podman forwards every catchable signal; Node can catch these).
+ */
+import type { Engine } from '../../../engine/engine.ts';
+
+const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGTSTP', 'SIGWINCH'];
+
+/** Installs the proxies; the returned function removes them. */
+export function proxySignals(engine: Engine, id: string): () => void {
+  const handlers = forwarded.map((sig) => {
+    const handler = () => {
+      void engine.containers.kill([id], { signal: sig }).catch(() => undefined);
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return () => {
+    for (const [sig, handler] of handlers) process.off(sig, handler);
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * `create`: resolve the image, build and check the config (the OCI spec is generated once
+ * here so bad flags fail now, not at start), lay out the container's directories in a
+ * staging directory, then rename them into place and insert the row in one transaction.
+ * A create that fails or is killed leaves no row, and at most a staging directory or an
+ * orphan directory that the next sweep removes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, NameInUseError, NoSuchImageError } from '../define/errors.ts';
+import { buildContainerConfig } from '../domain/containers/build-config.ts';
+import { containerSpecInput } from '../domain/containers/container-spec.ts';
+import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
+import { initialState, type ContainerConfig } from '../domain/containers/model.ts';
+import { freeContainerName } from '../domain/containers/random-name.ts';
+import { hostDevices, resolveDevice, type DeviceInput } from '../domain/containers/spec/devices.ts';
+import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spec.ts';
+import { readHostInfo } from '../domain/containers/spec/host-info.ts';
+import { parseImageConfig } from '../domain/images/image-config.ts';
+import { lookupCandidates, matchesShortName } from '../domain/images/names.ts';
+import { findImage } from '../domain/images/resolve.ts';
+import { findRuntime } from '../infra/oci/runtime.ts';
+import { randomId } from '../infra/storage/ids.ts';
+import type { ImageRecord } from '../infra/storage/records.ts';
+import type { ContainerEngine } from './container-engine.ts';
+import { sweepContainers } from './container-sweep.ts';
+
+const pullPolicies = ['missing', 'never', 'always', 'newer'];
+
+/** Podman's ImageName: the stored name the input matched, else the first name, else the ID. */
+function imageNameFor(input: string, img: ImageRecord): string {
+  try {
+    const candidates = new Set(lookupCandidates(input));
+    const match = img.names.find((n) => candidates.has(n)) ?? img.names.find((n) => matchesShortName(n, input));
+    if (match) return match;
+  } catch {
+    // an ID or digest, not a name
+  }
+  return img.names[0] ?? img.id;
+}
+
+/** The devices a container gets: every host device when privileged, else the `--device`s. */
+export function containerDevices(config: Pick<ContainerConfig, 'privileged' | 'devices'>): DeviceInput[] {
+  const devices = config.privileged ? hostDevices() : [];
+  for (const spec of config.devices) devices.push(...resolveDevice(spec));
+  return devices;
+}
+
+/** The runtime a new container gets: --runtime, else containers.conf, else crun when it works here, else runc. */
+function chooseRuntime(ce: ContainerEngine, configured: string, runtimes: Record<string, string[]>): string {
+  const wanted = ce.engine.options.runtime || configured;
+  const runtime = findRuntime(wanted || undefined, runtimes);
+  return wanted || runtime.name;
+}
+
+export async function createContainer(ce: ContainerEngine, opts: ContainerCreateOptions): Promise<string> {
+  const store = ce.engine.store;
+  const conf = await ce.conf();
+  if (opts.pull !== undefined && !pullPolicies.includes(opts.pull)) throw new InvalidArgumentError(`unsupported pull policy ${JSON.stringify(opts.pull)}`);
+  const img = findImage(store.images, opts.image);
+  if (!img) throw new NoSuchImageError(opts.image);
+  if (opts.cidFile && fs.existsSync(opts.cidFile)) {
+    throw new InvalidArgumentError(`container id file exists. Ensure another container is not using it or delete ${opts.cidFile}`);
+  }
+  sweepContainers(ce);
+  if (opts.name && opts.replace) {
+    const holder = ce.repo.nameTaken(opts.name);
+    if (holder) await ce.remove([holder], { force: true, ignore: true });
+  }
+  if (opts.name && ce.repo.nameTaken(opts.name)) {
+    const holder = ce.repo.nameTaken(opts.name)!;
+    throw new NameInUseError(`creating container storage: the container name "${opts.name}" is already in use by ${holder}. You have to remove that container to be able to reuse that name: that name is already in use`);
+  }
+  const id = randomId();
+  const runtime = chooseRuntime(ce, conf.engine.runtime, conf.engine.runtimes);
+  const imageConfig = parseImageConfig(img.config).config ?? {};
+  const name = opts.name ?? freeContainerName((n) => ce.repo.nameTaken(n) !== undefined);
+  const config = buildContainerConfig({
+    id,
+    name,
+    options: opts,
+    image: { id: img.id, name: imageNameFor(opts.image, img), digest: img.digest, config: imageConfig },
+    conf,
+    runtime,
+    cgroupManager: ce.engine.options.cgroupManager || conf.engine.cgroupManager,
+    engineArgs: ce.engineArgs(runtime),
+    defaultLogPath: path.join(ce.userdataDir(id), 'ctr.log'),
+    created: new Date().toISOString(),
+  });
+  for (const m of config.mounts) if (m.type === 'volume' && !m.name) config.anonymousVolumes.push((m.name = randomId()));
+  // The spec as far as it is known before the rootfs is mounted: every flag is checked here.
+  const spec = generateSpec(
+    containerSpecInput({
+      config,
+      rootfs: ce.mountPoint(id),
+      user: { uid: 0, gid: 0, additionalGids: [], home: undefined, keepGroups: false },
+      runFiles: {},
+      conf,
+      host: readHostInfo(),
+      volumePaths: new Map(),
+      devices: containerDevices(config),
+    }),
+  );
+  fs.mkdirSync(store.paths.staging, { recursive: true, mode: 0o700 });
+  const stage = fs.mkdtempSync(path.join(store.paths.staging, `${process.pid}-ctr-`));
+  try {
+    for (const d of ['diff', 'work', 'userdata']) fs.mkdirSync(path.join(stage, d), { mode: d === 'diff' ? 0o755 : 0o700 });
+    fs.writeFileSync(path.join(stage, 'userdata', 'config.json'), formatSpec(spec));
+    fs.mkdirSync(store.paths.containers, { recursive: true, mode: 0o700 });
+    store.db.write(() => {
+      ce.repo.insert({ config, state: initialState() });
+      fs.renameSync(stage, ce.containerDir(id));
+    });
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+  if (opts.cidFile) fs.writeFileSync(opts.cidFile, id);
+  return id;
+}

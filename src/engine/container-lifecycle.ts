@@ -1,0 +1,301 @@
+/**
+ * init, start and cleanup: the steps that take a container to running and back. Functions
+ * ending in `Locked` expect the caller to hold the container's lock.
+ *
+ *   init:    mount rootfs → resolve user, write hosts/resolv.conf/hostname/.containerenv →
+ *            config.json → conmon (runtime create)                        → created
+ *   start:   [init] → runtime start                                       → running
+ *   cleanup: exit code from conmon's exit file, OOM → runtime delete → unmount → exited,
+ *            then the restart policy (start again) or --rm (remove)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NoSuchContainerError } from '../define/errors.ts';
+import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import { containerRunFilesOptions, containerSpecInput } from '../domain/containers/container-spec.ts';
+import { checkTransition, type ContainerConfig, type ContainerStatus } from '../domain/containers/model.ts';
+import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spec.ts';
+import { readHostInfo } from '../domain/containers/spec/host-info.ts';
+import { resolveUser } from '../domain/containers/spec/resolve-user.ts';
+import { prepareRunFiles } from '../domain/containers/spec/run-files.ts';
+import { isRootless } from '../infra/config/paths.ts';
+import { createContainer, findConmon, type ConmonLog } from '../infra/oci/conmon.ts';
+import { readExitCode } from '../infra/oci/exit-file.ts';
+import type { OciRuntime } from '../infra/oci/runtime.ts';
+import { forEachContainer } from './container-batch.ts';
+import { logMaxSize } from './container-inspect.ts';
+import { containerDevices } from './container-create.ts';
+import type { ContainerEngine } from './container-engine.ts';
+import { resolveNamespaceFor } from './container-namespaces.ts';
+import type { BatchReport, ContainerCleanupOptions, ContainerStartOptions } from './container-reports.ts';
+import { volumePathsFor } from './container-volumes.ts';
+
+/** States in which conmon may be watching a process. */
+export const liveStates: ContainerStatus[] = ['created', 'running', 'paused', 'stopping'];
+
+function conmonLog(config: ContainerConfig): ConmonLog {
+  switch (config.logDriver) {
+    case 'none':
+    case 'journald':
+    case 'passthrough':
+      return { driver: config.logDriver };
+    default:
+      return { driver: 'k8s-file', path: config.logPath };
+  }
+}
+
+/** Whether the runtime still holds state for the container (cheap: one stat). */
+function runtimeKnows(ce: ContainerEngine, runtime: OciRuntime, id: string): boolean {
+  return runtime.root !== undefined && fs.existsSync(path.join(runtime.root, id)) && ce.byId(id) !== undefined;
+}
+
+/** Drops what a killed skiff or a dead monitor left in the runtime, so init can start afresh. */
+export async function teardownRuntime(ce: ContainerEngine, rec: ContainerRecord, runtime = ce.runtimeFor(rec.config)): Promise<void> {
+  if (rec.state.conmonPid && rec.state.status !== 'running' && isConmonOf(rec.state.conmonPid, rec.config.id)) {
+    try {
+      process.kill(rec.state.conmonPid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (runtimeKnows(ce, runtime, rec.config.id)) await runtime.delete(rec.config.id, true).catch(() => {});
+}
+
+/** Whether `pid` is still this container's conmon (pids are reused; never signal a stranger). */
+export function isConmonOf(pid: number, id: string): boolean {
+  try {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return path.basename(argv[0] ?? '') === 'conmon' && argv.includes(id);
+  } catch {
+    return false;
+  }
+}
+
+/** Was the container killed by the OOM killer: conmon's `oom` file, or the cgroup's counter. */
+function oomKilled(ce: ContainerEngine, config: ContainerConfig): boolean {
+  const userdata = ce.userdataDir(config.id);
+  if (fs.existsSync(path.join(userdata, 'persist', 'oom')) || fs.existsSync(path.join(userdata, 'oom'))) return true;
+  const cgroup = `${config.cgroupParent || '/libpod_parent'}/libpod-${config.id}`;
+  for (const file of [`/sys/fs/cgroup/memory${cgroup}/memory.oom_control`, `/sys/fs/cgroup${cgroup}/memory.events`, `/sys/fs/cgroup/unified${cgroup}/memory.events`]) {
+    try {
+      const m = /^oom_kill (\d+)$/m.exec(fs.readFileSync(file, 'utf8'));
+      if (m && Number(m[1]) > 0) return true;
+    } catch {
+      // no such controller here
+    }
+  }
+  return false;
+}
+
+export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<ContainerRecord> {
+  const { config } = rec;
+  const id = config.id;
+  const conf = await ce.conf();
+  const runtime = ce.runtimeFor(config);
+  await teardownRuntime(ce, rec, runtime);
+  const userdata = ce.userdataDir(id);
+  if (!rec.state.mountPoint) {
+    const mountPoint = ce.mountRootfs(id);
+    rec = ce.repo.updateState(id, (s) => ({ ...s, mountPoint }));
+  }
+  try {
+    const rootfs = rec.state.mountPoint;
+    const spec = generateSpec(
+      containerSpecInput({
+        config,
+        rootfs,
+        user: resolveUser(rootfs, config.user, config.groupAdd),
+        runFiles: prepareRunFiles(userdata, containerRunFilesOptions(config, conf, isRootless())),
+        conf,
+        host: readHostInfo(),
+        volumePaths: volumePathsFor(ce, config, rootfs),
+        devices: containerDevices(config),
+        ...(config.init ? { initPath: findInit(config.initPath || conf.containers.initPath, conf.engine.helperBinariesDir) } : {}),
+        resolveNamespace: resolveNamespaceFor(ce),
+      }),
+    );
+    fs.writeFileSync(path.join(userdata, 'config.json'), formatSpec(spec));
+    fs.mkdirSync(ce.exitDir, { recursive: true, mode: 0o700 });
+    fs.rmSync(ce.exitCodeFile(id), { force: true });
+    fs.rmSync(path.join(userdata, 'persist'), { recursive: true, force: true });
+    fs.rmSync(path.join(userdata, 'oom'), { force: true });
+    fs.mkdirSync(path.join(userdata, 'persist'), { mode: 0o700 });
+    const created = await createContainer({
+      conmonPath: ce.engine.options.conmon || findConmon(conf.engine.conmonPath),
+      runtime,
+      containerId: id,
+      name: config.name,
+      bundle: userdata,
+      pidFile: path.join(userdata, 'pidfile'),
+      conmonPidFile: config.conmonPidFile || path.join(userdata, 'conmon.pid'),
+      exitDir: ce.exitDir,
+      exitCommand: ce.exitCommand(config.engineArgs, id),
+      log: conmonLog(config),
+      logSizeMax: logMaxSize(config) || (conf.containers.logSizeMax > 0 ? conf.containers.logSizeMax : undefined),
+      ...(config.logTag ? { logTag: config.logTag } : {}),
+      stdin: config.stdin,
+      terminal: config.tty,
+      timeout: config.timeout,
+      persistDir: path.join(userdata, 'persist'),
+      systemdCgroup: config.cgroupManager === 'systemd',
+    });
+    return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: '' }));
+  } catch (err) {
+    ce.unmountRootfs(id);
+    ce.repo.updateState(id, (s) => ({ ...s, mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
+    throw err;
+  }
+}
+
+/** catatonit for --init: the configured path, else the helper directories, else $PATH. */
+function findInit(configured: string, helperDirs: readonly string[]): string {
+  if (configured) return configured;
+  const candidates = [...helperDirs.map((d) => path.join(d, 'catatonit')), ...(process.env.PATH ?? '/usr/bin').split(':').map((d) => path.join(d, 'catatonit'))];
+  return candidates.find((p) => fs.existsSync(p)) ?? '/usr/bin/catatonit';
+}
+
+/** Starts (initialising first when needed); the lock must be held. */
+export async function startLocked(ce: ContainerEngine, id: string): Promise<ContainerRecord> {
+  let rec = await syncLocked(ce, id);
+  checkTransition('start', id, rec.state.status);
+  if (rec.state.status !== 'created') rec = await initLocked(ce, rec);
+  return startCreatedLocked(ce, rec);
+}
+
+/** `runtime start` of a container init left in `created`. */
+export async function startCreatedLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<ContainerRecord> {
+  const id = rec.config.id;
+  const runtime = ce.runtimeFor(rec.config);
+  try {
+    await runtime.start(id);
+  } catch (err) {
+    await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'created' } }, runtime);
+    if (rec.state.mountPoint) ce.unmountRootfs(id);
+    ce.repo.updateState(id, (s) => ({ ...s, status: 'configured', mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
+    throw err;
+  }
+  const next = ce.repo.updateState(id, (s) => ({ ...s, status: 'running', startedAt: new Date().toISOString(), stoppedByUser: false, error: '' }));
+  if (rec.config.pidFile) fs.writeFileSync(rec.config.pidFile, String(rec.state.pid));
+  return next;
+}
+
+/**
+ * The record reconciled with conmon: a live-state container whose exit file exists, or whose
+ * monitor died (and the runtime says it stopped), is cleaned up now. Throws
+ * NoSuchContainerError when that cleanup removed it (--rm).
+ */
+export async function syncLocked(ce: ContainerEngine, id: string): Promise<ContainerRecord> {
+  const rec = ce.byId(id);
+  if (!rec) throw new NoSuchContainerError(id);
+  if (!liveStates.includes(rec.state.status)) return rec;
+  let code = readExitCode(ce.exitDir, id);
+  if (code === undefined) {
+    if (!rec.state.conmonPid || isConmonOf(rec.state.conmonPid, id)) return rec;
+    const runtime = ce.runtimeFor(rec.config);
+    const state = runtimeKnows(ce, runtime, id) ? await runtime.state(id).catch(() => undefined) : undefined;
+    if (state && state.status !== 'stopped') return rec;
+    code = readExitCode(ce.exitDir, id) ?? -1;
+  }
+  const after = await cleanupLocked(ce, rec, { code });
+  if (!after) throw new NoSuchContainerError(id);
+  return after;
+}
+
+function shouldRestart(config: ContainerConfig, code: number, restartCount: number, stoppedByUser: boolean): boolean {
+  if (stoppedByUser) return false;
+  switch (config.restartPolicy.name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return code !== 0 && (config.restartPolicy.maxRetries === 0 || restartCount < config.restartPolicy.maxRetries);
+    default:
+      return false;
+  }
+}
+
+/**
+ * After the process ended: records the exit, frees the runtime state and the mount, then
+ * restarts (restart policy) or removes (--rm) it. Returns the record, undefined once removed.
+ */
+export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, opts: { code?: number; rm?: boolean } = {}): Promise<ContainerRecord | undefined> {
+  const { config } = rec;
+  const id = config.id;
+  const exitFile = ce.exitCodeFile(id);
+  const code = opts.code ?? readExitCode(ce.exitDir, id) ?? rec.state.exitCode;
+  let finishedAt = new Date().toISOString();
+  try {
+    finishedAt = fs.statSync(exitFile).mtime.toISOString();
+  } catch {
+    // no exit file: now is as good as it gets
+  }
+  const wasLive = liveStates.includes(rec.state.status);
+  const oom = wasLive && oomKilled(ce, config);
+  await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
+  if (rec.state.mountPoint) ce.unmountRootfs(id);
+  let next = ce.repo.updateState(id, (s) => ({
+    ...s,
+    ...(wasLive ? { status: 'exited' as const, exitCode: code, finishedAt, oomKilled: oom } : {}),
+    pid: 0,
+    conmonPid: 0,
+    mountPoint: '',
+  }));
+  if (wasLive && shouldRestart(config, code, next.state.restartCount, next.state.stoppedByUser)) {
+    next = ce.repo.updateState(id, (s) => ({ ...s, restartCount: s.restartCount + 1 }));
+    try {
+      return await startLocked(ce, id);
+    } catch (err) {
+      return ce.repo.updateState(id, (s) => ({ ...s, error: (err as Error).message }));
+    }
+  }
+  if (config.autoRemove || opts.rm) {
+    const { removeLocked } = await import('./container-remove.ts');
+    await removeLocked(ce, next, { volumes: true });
+    return undefined;
+  }
+  return next;
+}
+
+export function initContainers(ce: ContainerEngine, namesOrIds: string[], opts: { all?: boolean; latest?: boolean }): Promise<BatchReport[]> {
+  return forEachContainer(ce, namesOrIds, opts, (rec) =>
+    ce.withLock(rec.config.id, async () => {
+      const cur = await syncLocked(ce, rec.config.id);
+      // Podman: init of an initialised container is an error, of a running one too.
+      checkTransition('init', cur.config.id, cur.state.status);
+      await initLocked(ce, cur);
+    }),
+  );
+}
+
+export function startContainers(ce: ContainerEngine, namesOrIds: string[], opts: ContainerStartOptions): Promise<BatchReport[]> {
+  return forEachContainer(ce, namesOrIds, opts, (rec) =>
+    ce.withLock(rec.config.id, async () => {
+      const cur = await syncLocked(ce, rec.config.id);
+      // Starting a running container is not an error (Podman).
+      if (cur.state.status === 'running') return;
+      await startLocked(ce, cur.config.id);
+    }),
+  );
+}
+
+export function cleanupContainers(ce: ContainerEngine, namesOrIds: string[], opts: ContainerCleanupOptions): Promise<BatchReport[]> {
+  return forEachContainer(ce, namesOrIds, opts, (rec) =>
+    ce.withLock(rec.config.id, async () => {
+      const cur = ce.byId(rec.config.id);
+      if (!cur) return;
+      if (liveStates.includes(cur.state.status)) {
+        const code = readExitCode(ce.exitDir, cur.config.id);
+        // conmon runs this once the exit file is written; without one the process still runs.
+        if (code === undefined) {
+          if (!cur.state.conmonPid || isConmonOf(cur.state.conmonPid, cur.config.id)) return;
+        }
+        await syncLocked(ce, cur.config.id).catch((err: unknown) => {
+          if (!(err instanceof NoSuchContainerError)) throw err;
+        });
+        if (opts.rm && ce.byId(cur.config.id)) await cleanupLocked(ce, ce.byId(cur.config.id)!, { rm: true });
+        return;
+      }
+      await cleanupLocked(ce, cur, { rm: opts.rm });
+    }),
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * `ps`: containers as the database records them, without asking the runtime. A container
+ * still marked live whose exit file exists (its exit command has not run yet, or never
+ * will) is cleaned up on the way; that is one stat per live container.
+ */
+import fs from 'node:fs';
+import { NoSuchContainerError } from '../define/errors.ts';
+import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import { filterPredicate } from './container-batch.ts';
+import type { ContainerEngine } from './container-engine.ts';
+import { liveStates, syncLocked } from './container-lifecycle.ts';
+import type { ContainerListOptions, ListContainer } from './container-reports.ts';
+import { rwSize } from './container-remove.ts';
+
+/** Go's zero time.Time as Unix seconds. */
+export const goZeroUnix = -62135596800;
+
+function unixSeconds(iso: string): number {
+  if (!iso || iso.startsWith('0001-01-01')) return goZeroUnix;
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/** Podman's state word: a container never initialised reads as created. */
+export function stateWord(rec: ContainerRecord): string {
+  return rec.state.status === 'configured' ? 'created' : rec.state.status;
+}
+
+async function reconcile(ce: ContainerEngine, records: ContainerRecord[]): Promise<ContainerRecord[]> {
+  const out: ContainerRecord[] = [];
+  for (const rec of records) {
+    const id = rec.config.id;
+    if (!liveStates.includes(rec.state.status) || !fs.existsSync(ce.exitCodeFile(id))) {
+      out.push(rec);
+      continue;
+    }
+    try {
+      out.push(await ce.withLock(id, () => syncLocked(ce, id)));
+    } catch (err) {
+      if (!(err instanceof NoSuchContainerError)) throw err;
+    }
+  }
+  return out;
+}
+
+function imageSizes(ce: ContainerEngine): Map<string, number> {
+  return new Map(ce.engine.store.images.list().map((img) => [img.id, img.size]));
+}
+
+export function listEntry(ce: ContainerEngine, rec: ContainerRecord, sizes?: Map<string, number>): ListContainer {
+  const { config: c, state: s } = rec;
+  const running = s.status === 'running' || s.status === 'paused';
+  return {
+    AutoRemove: c.autoRemove,
+    Command: [c.path, ...c.args],
+    CreatedAt: c.created,
+    Exited: s.status === 'exited' || s.status === 'stopped',
+    ExitedAt: unixSeconds(s.finishedAt),
+    ExitCode: s.exitCode,
+    Id: c.id,
+    Image: c.imageName,
+    ImageID: c.imageId,
+    IsInfra: false,
+    Labels: Object.keys(c.labels).length > 0 ? c.labels : null,
+    Mounts: c.mounts.map((m) => m.destination),
+    Names: [c.name],
+    Namespaces: {},
+    Networks: [],
+    Pid: running ? s.pid : 0,
+    Pod: '',
+    PodName: '',
+    Ports: c.ports.length > 0 ? c.ports.map((p) => ({ host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: p.range, protocol: p.protocol })) : null,
+    Size: sizes ? { RootFsSize: (sizes.get(c.imageId) ?? 0) + rwSize(ce, c.id), RwSize: rwSize(ce, c.id) } : null,
+    StartedAt: unixSeconds(s.startedAt),
+    State: stateWord(rec),
+    Status: '',
+    Created: unixSeconds(c.created),
+    createdMs: Date.parse(c.created),
+  };
+}
+
+export async function listContainers(ce: ContainerEngine, opts: ContainerListOptions): Promise<ListContainer[]> {
+  let records = await reconcile(ce, ce.list());
+  if (opts.filters && opts.filters.length > 0) {
+    const match = filterPredicate(ce, opts.filters);
+    records = records.filter((r) => match(r, r.state.status));
+  }
+  const all = opts.all || opts.latest || (opts.last !== undefined && opts.last > 0);
+  if (!all) records = records.filter((r) => r.state.status === 'running');
+  records.sort((a, b) => Date.parse(a.config.created) - Date.parse(b.config.created));
+  if (opts.latest) records = records.slice(-1);
+  else if (opts.last !== undefined && opts.last > 0) records = records.slice(-opts.last);
+  const sizes = opts.size ? imageSizes(ce) : undefined;
+  return records.map((r) => listEntry(ce, r, sizes));
+}

@@ -1,0 +1,111 @@
+/**
+ * `rm` and `container prune`. A live container needs --force, which stops it first (without
+ * the lock held while it dies). The row and the directory go in one transaction: the
+ * directory is renamed aside there and deleted after the commit, so a killed rm leaves at
+ * most trash for the next sweep.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidStateError, NoSuchContainerError } from '../define/errors.ts';
+import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import { randomId } from '../infra/storage/ids.ts';
+import { filterPredicate, forEachContainer } from './container-batch.ts';
+import type { ContainerEngine } from './container-engine.ts';
+import { liveStates, syncLocked, teardownRuntime } from './container-lifecycle.ts';
+import type { BatchReport, ContainerRmOptions, PruneContainerReport } from './container-reports.ts';
+import { stopOne } from './container-stop.ts';
+import { sweepContainers } from './container-sweep.ts';
+import { removeAnonymousVolumes } from './container-volumes.ts';
+
+/** Deletes a container that no longer runs; the lock must be held. */
+export async function removeLocked(ce: ContainerEngine, rec: ContainerRecord, opts: { volumes?: boolean } = {}): Promise<void> {
+  const store = ce.engine.store;
+  const id = rec.config.id;
+  await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
+  ce.unmountRootfs(id, true);
+  const aside = path.join(store.paths.staging, `trash-ctr-${randomId().slice(0, 16)}`);
+  fs.mkdirSync(store.paths.staging, { recursive: true, mode: 0o700 });
+  store.db.write(() => {
+    if (!ce.repo.delete(id)) throw new NoSuchContainerError(id);
+    store.db.run("DELETE FROM mounts WHERE kind = 'container' AND id = ?", id);
+    try {
+      fs.renameSync(ce.containerDir(id), aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  });
+  fs.rmSync(aside, { recursive: true, force: true });
+  fs.rmSync(ce.lockFile(id), { force: true });
+  if (rec.config.logPath && !rec.config.logPath.startsWith(ce.containerDir(id))) fs.rmSync(rec.config.logPath, { force: true });
+  if (opts.volumes) removeAnonymousVolumes(ce, rec.config);
+}
+
+function runningError(id: string): InvalidStateError {
+  return new InvalidStateError(`cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper`);
+}
+
+/** Removes one container, stopping it first with `force`. */
+export async function removeOne(ce: ContainerEngine, id: string, opts: ContainerRmOptions): Promise<void> {
+  const cur = await ce.withLock(id, () => syncLocked(ce, id));
+  const live = (r: ContainerRecord) => liveStates.includes(r.state.status) && r.state.status !== 'created';
+  if (live(cur)) {
+    if (!opts.force) throw runningError(id);
+    await stopOne(ce, id, opts.timeout);
+  }
+  await ce.withLock(id, async () => {
+    const now = ce.byId(id);
+    if (!now) throw new NoSuchContainerError(id);
+    if (live(now)) throw runningError(id);
+    await removeLocked(ce, now, { volumes: opts.volumes });
+  });
+}
+
+export async function removeContainers(ce: ContainerEngine, namesOrIds: string[], opts: ContainerRmOptions & { filters?: string[] }): Promise<BatchReport[]> {
+  sweepContainers(ce);
+  return forEachContainer(ce, namesOrIds, opts, (rec) => removeOne(ce, rec.config.id, opts));
+}
+
+function diskUsage(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += diskUsage(p);
+    else if (e.isFile()) total += fs.lstatSync(p).size;
+  }
+  return total;
+}
+
+/** The size of the container's writable layer (what `ps -s` and prune report). */
+export function rwSize(ce: ContainerEngine, id: string): number {
+  return diskUsage(path.join(ce.containerDir(id), 'diff'));
+}
+
+/** `container prune`: every container that is not running (matching the filters). */
+export async function pruneContainers(ce: ContainerEngine, filters: string[]): Promise<PruneContainerReport[]> {
+  sweepContainers(ce);
+  const match = filterPredicate(ce, filters);
+  const reports: PruneContainerReport[] = [];
+  for (const rec of ce.list()) {
+    if (!match(rec, rec.state.status)) continue;
+    const id = rec.config.id;
+    try {
+      await ce.withLock(id, async () => {
+        const cur = await syncLocked(ce, id);
+        if (liveStates.includes(cur.state.status)) return;
+        const size = rwSize(ce, id);
+        await removeLocked(ce, cur);
+        reports.push({ Id: id, Size: size });
+      });
+    } catch (err) {
+      if (err instanceof NoSuchContainerError) continue;
+      reports.push({ Id: id, Size: 0, Err: err as Error });
+    }
+  }
+  return reports;
+}
