@@ -125,3 +125,19 @@ compare() {
   IFS=$'\t' read -r name s p r <<<"$line"
   printf '%-40s skiff %8s s   podman %8s s   skiff/podman %s\n' "$name" "$s" "$p" "$r"
 }
+
+# bench_busybox_image NAME: imports a busybox-static rootfs as NAME into both stores.
+bench_busybox_image() {
+  local name=$1 rootfs
+  rootfs=$(mktemp -d /tmp/skiff-bench-rootfs-XXXXXX)
+  mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  local applet
+  for applet in sh true echo cat sleep; do ln -s busybox "$rootfs/bin/$applet"; done
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\n' >"$rootfs/etc/group"
+  tar -C "$rootfs" -cf "$rootfs.tar" .
+  $SKIFF import -q "$rootfs.tar" "$name" >/dev/null
+  if have_podman; then $PODMAN import -q "$rootfs.tar" "$name" >/dev/null; fi
+  rm -rf "$rootfs" "$rootfs.tar"
+}

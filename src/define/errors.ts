@@ -162,3 +162,14 @@ export class OciRuntimeError extends SkiffError {
   override readonly code = 'oci-runtime';
   override readonly exitCode = ExitCode.cannotInvoke;
 }
+
+/** A registry refused or failed a request (HTTP status, connection, TLS); the message names registry and repository. */
+export class RegistryError extends SkiffError {
+  override readonly code = 'registry';
+  /** The HTTP status, when the registry answered. */
+  readonly status: number | undefined;
+  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+  }
+}

@@ -29,8 +29,8 @@ export function filterPredicate(ce: ContainerEngine, filters: readonly string[])
   });
 }
 
-/** The containers a batch verb acts on, each with the input that named it (or its ID). */
-export function batchTargets(ce: ContainerEngine, namesOrIds: readonly string[], opts: TargetOptions, reports: BatchReport[]): [ContainerRecord, string][] {
+/** The containers a batch verb acts on, each with the input that named it (or its ID); NoSuchContainerError for a missing name unless `ignore`. */
+export function batchTargets(ce: ContainerEngine, namesOrIds: readonly string[], opts: TargetOptions): [ContainerRecord, string][] {
   if (opts.filters && opts.filters.length > 0) {
     const match = filterPredicate(ce, opts.filters);
     return ce.list().filter((r) => match(r, r.state.status)).map((r) => [r, r.config.id]);
@@ -42,16 +42,11 @@ export function batchTargets(ce: ContainerEngine, namesOrIds: readonly string[],
     return [[latest, latest.config.id]];
   }
   const out: [ContainerRecord, string][] = [];
+  // Podman looks every name up first: one missing fails the command before anything is done.
   for (const input of namesOrIds) {
-    let rec: ContainerRecord | undefined;
-    try {
-      rec = ce.repo.find(input);
-    } catch (err) {
-      reports.push({ Id: input, RawInput: input, Err: err as Error });
-      continue;
-    }
+    const rec = ce.repo.find(input);
     if (rec) out.push([rec, input]);
-    else if (!opts.ignore) reports.push({ Id: input, RawInput: input, Err: new NoSuchContainerError(input) });
+    else if (!opts.ignore) throw new NoSuchContainerError(input);
   }
   return out;
 }
@@ -64,9 +59,7 @@ export async function forEachContainer(
   fn: (rec: ContainerRecord, input: string) => Promise<void>,
 ): Promise<BatchReport[]> {
   const results = new Map<string, BatchReport>();
-  const missing: BatchReport[] = [];
-  const targets = batchTargets(ce, namesOrIds, opts, missing);
-  for (const r of missing) results.set(r.RawInput, r);
+  const targets = batchTargets(ce, namesOrIds, opts);
   for (const [rec, input] of targets) {
     try {
       await fn(rec, input);

@@ -9,10 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, NameInUseError, NoSuchImageError } from '../define/errors.ts';
 import { buildContainerConfig } from '../domain/containers/build-config.ts';
+import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { containerSpecInput } from '../domain/containers/container-spec.ts';
 import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
 import { initialState, type ContainerConfig } from '../domain/containers/model.ts';
 import { freeContainerName } from '../domain/containers/random-name.ts';
+import { nowRfc3339 } from '../domain/containers/timestamps.ts';
 import { hostDevices, resolveDevice, type DeviceInput } from '../domain/containers/spec/devices.ts';
 import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spec.ts';
 import { readHostInfo } from '../domain/containers/spec/host-info.ts';
@@ -21,6 +23,7 @@ import { lookupCandidates, matchesShortName } from '../domain/images/names.ts';
 import { findImage } from '../domain/images/resolve.ts';
 import { findRuntime } from '../infra/oci/runtime.ts';
 import { randomId } from '../infra/storage/ids.ts';
+import { processAlive } from '../infra/sys/process.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { sweepContainers } from './container-sweep.ts';
@@ -37,6 +40,12 @@ function imageNameFor(input: string, img: ImageRecord): string {
     // an ID or digest, not a name
   }
   return img.names[0] ?? img.id;
+}
+
+/** A container a `run` created and was killed before starting: it holds a name but will never run. */
+function abandoned(rec: ContainerRecord | undefined): boolean {
+  const s = rec?.state;
+  return !!s && !!s.runnerPid && (s.status === 'configured' || s.status === 'created') && s.startedAt.startsWith('0001') && !processAlive(s.runnerPid);
 }
 
 /** The devices a container gets: every host device when privileged, else the `--device`s. */
@@ -63,9 +72,9 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
     throw new InvalidArgumentError(`container id file exists. Ensure another container is not using it or delete ${opts.cidFile}`);
   }
   sweepContainers(ce);
-  if (opts.name && opts.replace) {
+  if (opts.name) {
     const holder = ce.repo.nameTaken(opts.name);
-    if (holder) await ce.remove([holder], { force: true, ignore: true });
+    if (holder && (opts.replace || abandoned(ce.byId(holder)))) await ce.remove([holder], { force: true, ignore: true, timeout: 0 });
   }
   if (opts.name && ce.repo.nameTaken(opts.name)) {
     const holder = ce.repo.nameTaken(opts.name)!;
@@ -85,7 +94,7 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
     cgroupManager: ce.engine.options.cgroupManager || conf.engine.cgroupManager,
     engineArgs: ce.engineArgs(runtime),
     defaultLogPath: path.join(ce.userdataDir(id), 'ctr.log'),
-    created: new Date().toISOString(),
+    created: nowRfc3339(),
   });
   for (const m of config.mounts) if (m.type === 'volume' && !m.name) config.anonymousVolumes.push((m.name = randomId()));
   // The spec as far as it is known before the rootfs is mounted: every flag is checked here.

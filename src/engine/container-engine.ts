@@ -3,10 +3,11 @@
  * verbs lock the container, check the transition, then act; the primitives at the top are
  * for other engine code (exec, cp, commit, mount, …):
  *
- *   const rec = engine.containers.lookup('web');               // NoSuchContainerError if none
+ *   const rec = engine.containers.lookup('web');                  // NoSuchContainerError if none
  *   await engine.containers.withLock(rec.config.id, async () => {
- *     const cur = engine.containers.sync(rec.config.id);       // reconciled with the exit file
- *     const root = engine.containers.mountRootfs(cur.config.id); // counted; pair with unmountRootfs
+ *     const cur = await engine.containers.sync(rec.config.id);      // reconciled with the exit file
+ *     const root = engine.containers.mountRootfs(cur.config.id);    // counted; pair with unmountRootfs
+ *     const runtime = engine.containers.runtimeFor(cur.config);     // the container's crun/runc
  *     …
  *   });
  *
@@ -15,7 +16,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NoSuchContainerError } from '../define/errors.ts';
 import { ContainerRepo, type ContainerRecord } from '../domain/containers/container-repo.ts';
 import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
@@ -27,6 +27,7 @@ import type {
   ContainerRunOptions, ContainerRunReport, ContainerStartOptions, ContainerStopOptions, ContainerWaitOptions,
   ListContainer, LogLine, PruneContainerReport, BatchReport, WaitReport,
 } from './container-reports.ts';
+import { inspectContainer } from './container-inspect.ts';
 import type { Engine } from './engine.ts';
 
 export type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
@@ -202,12 +203,18 @@ export class ContainerEngine {
   }
 
   /**
+   * The script conmon's exit command runs with this Node: the CLI entry that started this
+   * process (bundle, dist or source alike). A program embedding the engine sets it to its
+   * own skiff CLI entry.
+   */
+  static cliEntry: string = process.argv[1] ?? '';
+
+  /**
    * The argv conmon runs when the container exits: this skiff with the store and runtime
    * the container was created with, `container cleanup <id>`.
    */
   exitCommand(engineArgs: readonly string[], id: string): string[] {
-    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    return [process.execPath, fileURLToPath(new URL(`../cli/main.${ext}`, import.meta.url)), ...engineArgs, 'container', 'cleanup', id];
+    return [process.execPath, '--', ContainerEngine.cliEntry, ...engineArgs, 'container', 'cleanup', id];
   }
 
   /** Global flags that reproduce this engine's store and runtime choices in another skiff process. */
@@ -242,7 +249,7 @@ export class ContainerEngine {
   }
 
   /** `init`: prepares and creates the container in the runtime without starting it. */
-  async init(namesOrIds: string[], opts: { all?: boolean } = {}): Promise<BatchReport[]> {
+  async init(namesOrIds: string[], opts: { all?: boolean; latest?: boolean } = {}): Promise<BatchReport[]> {
     const { initContainers } = await import('./container-lifecycle.ts');
     return initContainers(this, namesOrIds, opts);
   }
@@ -321,8 +328,8 @@ export class ContainerEngine {
     return listContainers(this, opts);
   }
 
-  async inspect(nameOrId: string, opts: { size?: boolean } = {}): Promise<ContainerInspectReport> {
-    const { inspectContainer } = await import('./container-inspect.ts');
+  /** `inspect`: Podman's InspectContainerData shape (synchronous, for the generic `inspect`). */
+  inspect(nameOrId: string, opts: { size?: boolean } = {}): ContainerInspectReport {
     return inspectContainer(this, this.lookup(nameOrId), opts);
   }
 

@@ -7,13 +7,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import type { ContainerConfig, MountSpec } from '../domain/containers/model.ts';
+import { parseHumanSize } from '../domain/containers/option-parsers.ts';
 import { parseSignal } from '../domain/containers/spec/process-config.ts';
 import type { RuntimeSpec } from '../infra/oci/runtime-spec.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { stateWord } from './container-list.ts';
 import type { ContainerInspectReport } from './container-reports.ts';
 
 const zeroTime = '0001-01-01T00:00:00Z';
+
+/** Podman's state word: a container never initialised reads as created. */
+export function stateWord(rec: ContainerRecord): string {
+  return rec.state.status === 'configured' ? 'created' : rec.state.status;
+}
 
 /** Docker's default capability set: Podman reports CapAdd/CapDrop relative to it. */
 const dockerDefaultCaps = [
@@ -27,6 +32,11 @@ function readSpec(file: string): RuntimeSpec | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A Go map[string]string: printed with sorted keys, as encoding/json does. */
+function goMap(obj: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function ifExists(file: string): string {
@@ -194,8 +204,8 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       WorkingDir: c.workingDir,
       Entrypoint: c.entrypoint.join(' '),
       OnBuild: null,
-      Labels: c.labels,
-      Annotations: spec?.annotations ?? c.annotations,
+      Labels: goMap(c.labels),
+      Annotations: goMap(spec?.annotations ?? c.annotations),
       StopSignal: stopSignal,
       ...(c.healthcheck ? { Healthcheck: { Test: c.healthcheck.test, Interval: c.healthcheck.interval, Timeout: c.healthcheck.timeout, StartPeriod: c.healthcheck.startPeriod, Retries: c.healthcheck.retries } } : {}),
       HealthcheckOnFailureAction: c.healthcheck?.onFailure ?? 'none',
@@ -266,7 +276,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       KernelMemory: 0,
       MemoryReservation: r.memoryReservation ?? 0,
       MemorySwap: r.memorySwap ?? (r.memory ? 2 * r.memory : 0),
-      MemorySwappiness: r.memorySwappiness ?? -1,
+      MemorySwappiness: r.memorySwappiness ?? (r.memory || r.memorySwap || r.memoryReservation ? -1 : 0),
       OomKillDisable: r.oomKillDisable ?? false,
       PidsLimit: r.pidsLimit ?? 0,
       Ulimits: (spec?.process?.rlimits ?? []).map((l) => ({ Name: l.type, Soft: l.soft, Hard: l.hard })),
@@ -282,8 +292,5 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
 /** `--log-opt max-size` in bytes (decimal units, as Podman reads it), 0 when unset. */
 export function logMaxSize(c: ContainerConfig): number {
   const text = c.logOpts['max-size'];
-  if (!text) return 0;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(text.trim());
-  if (!m) return 0;
-  return Math.trunc(Number(m[1]) * 1000 ** ' kmgtp'.indexOf((m[2] || ' ').toLowerCase()));
+  return text ? parseHumanSize(text) : 0;
 }

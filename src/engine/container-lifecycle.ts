@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { NoSuchContainerError } from '../define/errors.ts';
+import { InvalidStateError, NoSuchContainerError, SkiffError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { containerRunFilesOptions, containerSpecInput } from '../domain/containers/container-spec.ts';
 import { checkTransition, type ContainerConfig, type ContainerStatus } from '../domain/containers/model.ts';
@@ -18,6 +18,7 @@ import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spe
 import { readHostInfo } from '../domain/containers/spec/host-info.ts';
 import { resolveUser } from '../domain/containers/spec/resolve-user.ts';
 import { prepareRunFiles } from '../domain/containers/spec/run-files.ts';
+import { nowRfc3339, rfc3339FromNs } from '../domain/containers/timestamps.ts';
 import { isRootless } from '../infra/config/paths.ts';
 import { createContainer, findConmon, type ConmonLog } from '../infra/oci/conmon.ts';
 import { readExitCode } from '../infra/oci/exit-file.ts';
@@ -45,8 +46,8 @@ function conmonLog(config: ContainerConfig): ConmonLog {
 }
 
 /** Whether the runtime still holds state for the container (cheap: one stat). */
-function runtimeKnows(ce: ContainerEngine, runtime: OciRuntime, id: string): boolean {
-  return runtime.root !== undefined && fs.existsSync(path.join(runtime.root, id)) && ce.byId(id) !== undefined;
+function runtimeKnows(runtime: OciRuntime, id: string): boolean {
+  return runtime.root !== undefined && fs.existsSync(path.join(runtime.root, id));
 }
 
 /** Drops what a killed skiff or a dead monitor left in the runtime, so init can start afresh. */
@@ -58,7 +59,7 @@ export async function teardownRuntime(ce: ContainerEngine, rec: ContainerRecord,
       // gone meanwhile
     }
   }
-  if (runtimeKnows(ce, runtime, rec.config.id)) await runtime.delete(rec.config.id, true).catch(() => {});
+  if (runtimeKnows(runtime, rec.config.id)) await runtime.delete(rec.config.id, true).catch(() => {});
 }
 
 /** Whether `pid` is still this container's conmon (pids are reused; never signal a stranger). */
@@ -174,7 +175,7 @@ export async function startCreatedLocked(ce: ContainerEngine, rec: ContainerReco
     ce.repo.updateState(id, (s) => ({ ...s, status: 'configured', mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
     throw err;
   }
-  const next = ce.repo.updateState(id, (s) => ({ ...s, status: 'running', startedAt: new Date().toISOString(), stoppedByUser: false, error: '' }));
+  const next = ce.repo.updateState(id, (s) => ({ ...s, status: 'running', startedAt: nowRfc3339(), stoppedByUser: false, error: '', runnerPid: 0 }));
   if (rec.config.pidFile) fs.writeFileSync(rec.config.pidFile, String(rec.state.pid));
   return next;
 }
@@ -192,7 +193,7 @@ export async function syncLocked(ce: ContainerEngine, id: string): Promise<Conta
   if (code === undefined) {
     if (!rec.state.conmonPid || isConmonOf(rec.state.conmonPid, id)) return rec;
     const runtime = ce.runtimeFor(rec.config);
-    const state = runtimeKnows(ce, runtime, id) ? await runtime.state(id).catch(() => undefined) : undefined;
+    const state = runtimeKnows(runtime, id) ? await runtime.state(id).catch(() => undefined) : undefined;
     if (state && state.status !== 'stopped') return rec;
     code = readExitCode(ce.exitDir, id) ?? -1;
   }
@@ -223,9 +224,9 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
   const id = config.id;
   const exitFile = ce.exitCodeFile(id);
   const code = opts.code ?? readExitCode(ce.exitDir, id) ?? rec.state.exitCode;
-  let finishedAt = new Date().toISOString();
+  let finishedAt = nowRfc3339();
   try {
-    finishedAt = fs.statSync(exitFile).mtime.toISOString();
+    finishedAt = rfc3339FromNs(fs.statSync(exitFile, { bigint: true }).mtimeNs);
   } catch {
     // no exit file: now is as good as it gets
   }
@@ -273,7 +274,12 @@ export function startContainers(ce: ContainerEngine, namesOrIds: string[], opts:
       const cur = await syncLocked(ce, rec.config.id);
       // Starting a running container is not an error (Podman).
       if (cur.state.status === 'running') return;
-      await startLocked(ce, cur.config.id);
+      try {
+        await startLocked(ce, cur.config.id);
+      } catch (err) {
+        if (err instanceof InvalidStateError) throw err;
+        throw new SkiffError(`unable to start container "${cur.config.id}": ${(err as Error).message}`, { cause: err });
+      }
     }),
   );
 }

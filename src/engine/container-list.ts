@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { NoSuchContainerError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { filterPredicate } from './container-batch.ts';
+import { stateWord } from './container-inspect.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { liveStates, syncLocked } from './container-lifecycle.ts';
 import type { ContainerListOptions, ListContainer } from './container-reports.ts';
@@ -18,11 +19,6 @@ export const goZeroUnix = -62135596800;
 function unixSeconds(iso: string): number {
   if (!iso || iso.startsWith('0001-01-01')) return goZeroUnix;
   return Math.floor(Date.parse(iso) / 1000);
-}
-
-/** Podman's state word: a container never initialised reads as created. */
-export function stateWord(rec: ContainerRecord): string {
-  return rec.state.status === 'configured' ? 'created' : rec.state.status;
 }
 
 async function reconcile(ce: ContainerEngine, records: ContainerRecord[]): Promise<ContainerRecord[]> {
@@ -46,7 +42,19 @@ function imageSizes(ce: ContainerEngine): Map<string, number> {
   return new Map(ce.engine.store.images.list().map((img) => [img.id, img.size]));
 }
 
-export function listEntry(ce: ContainerEngine, rec: ContainerRecord, sizes?: Map<string, number>): ListContainer {
+/** `ps --ns`: the namespace inodes of a running container's init process, as Podman names them. */
+function namespacesOf(pid: number): Record<string, string> {
+  const inode = (ns: string) => {
+    try {
+      return /\[(\d+)\]/.exec(fs.readlinkSync(`/proc/${pid}/ns/${ns}`))?.[1] ?? '';
+    } catch {
+      return '';
+    }
+  };
+  return { Cgroup: inode('cgroup'), IPC: inode('ipc'), MNT: inode('mnt'), NET: inode('net'), PIDNS: inode('pid'), User: inode('user'), UTS: inode('uts') };
+}
+
+export function listEntry(ce: ContainerEngine, rec: ContainerRecord, sizes?: Map<string, number>, namespaces = false): ListContainer {
   const { config: c, state: s } = rec;
   const running = s.status === 'running' || s.status === 'paused';
   return {
@@ -63,7 +71,7 @@ export function listEntry(ce: ContainerEngine, rec: ContainerRecord, sizes?: Map
     Labels: Object.keys(c.labels).length > 0 ? c.labels : null,
     Mounts: c.mounts.map((m) => m.destination),
     Names: [c.name],
-    Namespaces: {},
+    Namespaces: namespaces && running && s.pid > 0 ? namespacesOf(s.pid) : {},
     Networks: [],
     Pid: running ? s.pid : 0,
     Pod: '',
@@ -90,5 +98,5 @@ export async function listContainers(ce: ContainerEngine, opts: ContainerListOpt
   if (opts.latest) records = records.slice(-1);
   else if (opts.last !== undefined && opts.last > 0) records = records.slice(-opts.last);
   const sizes = opts.size ? imageSizes(ce) : undefined;
-  return records.map((r) => listEntry(ce, r, sizes));
+  return records.map((r) => listEntry(ce, r, sizes, opts.namespace));
 }

@@ -44,17 +44,24 @@ function runningError(id: string): InvalidStateError {
   return new InvalidStateError(`cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper`);
 }
 
-/** Removes one container, stopping it first with `force`. */
+/**
+ * Removes one container, stopping it first with `force`. A container that disappears on the
+ * way (its own --rm cleanup removed it) counts as removed.
+ */
 export async function removeOne(ce: ContainerEngine, id: string, opts: ContainerRmOptions): Promise<void> {
-  const cur = await ce.withLock(id, () => syncLocked(ce, id));
+  const gone = (err: unknown) => {
+    if (!(err instanceof NoSuchContainerError)) throw err;
+  };
+  const cur = await ce.withLock(id, () => syncLocked(ce, id)).catch(gone);
+  if (!cur) return;
   const live = (r: ContainerRecord) => liveStates.includes(r.state.status) && r.state.status !== 'created';
   if (live(cur)) {
     if (!opts.force) throw runningError(id);
-    await stopOne(ce, id, opts.timeout);
+    await stopOne(ce, id, opts.timeout).catch(gone);
   }
   await ce.withLock(id, async () => {
     const now = ce.byId(id);
-    if (!now) throw new NoSuchContainerError(id);
+    if (!now) return;
     if (live(now)) throw runningError(id);
     await removeLocked(ce, now, { volumes: opts.volumes });
   });

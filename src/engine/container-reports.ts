@@ -31,6 +31,7 @@ export interface ContainerStartOptions {
 
 export interface ContainerStopOptions {
   all?: boolean;
+  filters?: string[];
   ignore?: boolean;
   latest?: boolean;
   /** seconds before SIGKILL; default the container's stop timeout */
@@ -39,6 +40,7 @@ export interface ContainerStopOptions {
 
 export interface ContainerRmOptions {
   all?: boolean;
+  filters?: string[];
   force?: boolean;
   ignore?: boolean;
   latest?: boolean;

@@ -91,6 +91,7 @@ async function attachAndWait(ce: ContainerEngine, id: string, opts: AttachOpts, 
 
 export async function runContainer(ce: ContainerEngine, opts: ContainerRunOptions): Promise<ContainerRunReport> {
   const id = await ce.create(opts.create);
+  ce.repo.updateState(id, (s) => ({ ...s, runnerPid: process.pid }));
   try {
     if (opts.detach) {
       await ce.withLock(id, () => startLocked(ce, id));

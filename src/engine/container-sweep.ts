@@ -29,18 +29,23 @@ export function sweepContainers(ce: ContainerEngine): void {
     const creator = /^(\d+)-ctr-/.exec(name);
     if (name.startsWith('trash-ctr-') || (creator && !processAlive(Number(creator[1])))) doomed.push(path.join(store.paths.staging, name));
   }
-  const dirs = readdir(store.paths.containers);
-  let known = new Set<string>();
-  if (dirs.length > 0) {
+  let known = new Set(ce.repo.db.all<{ id: string }>('SELECT id FROM containers').map((r) => r.id));
+  if (readdir(store.paths.containers).some((name) => !known.has(name))) {
+    // Inside the write transaction: creates rename their directory into place, and removes
+    // rename it aside, within theirs, so rows and directories are seen consistently here.
     known = store.db.write(() => {
       const ids = new Set(ce.repo.db.all<{ id: string }>('SELECT id FROM containers').map((r) => r.id));
-      for (const name of dirs) {
+      for (const name of readdir(store.paths.containers)) {
         if (ids.has(name)) continue;
         if (isMounted(ce.mountPoint(name))) unmount(ce.mountPoint(name));
         store.db.run("DELETE FROM mounts WHERE kind = 'container' AND id = ?", name);
         const aside = path.join(store.paths.staging, `trash-ctr-${randomId().slice(0, 16)}`);
-        fs.renameSync(ce.containerDir(name), aside);
-        doomed.push(aside);
+        try {
+          fs.renameSync(ce.containerDir(name), aside);
+          doomed.push(aside);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
       }
       return ids;
     });

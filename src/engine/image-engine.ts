@@ -11,6 +11,8 @@ import { removeTrash } from '../infra/storage/image-store.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
 import type { Engine } from './engine.ts';
 import type { ImagePruneOptions, PruneReport } from './image-prune.ts';
+import type { ImagePullOptions, ImagePullReport, PullPolicy } from './image-pull.ts';
+import type { ImagePushOptions, ImagePushReport } from './image-push.ts';
 import type { ImageTreeData } from './image-tree.ts';
 import type { ImportOptions } from '../domain/images/import-tarball.ts';
 import type { LoadOptions } from '../domain/images/load-archive.ts';
@@ -194,6 +196,26 @@ export class ImageEngine {
     const { importTarball } = await import('../domain/images/import-tarball.ts');
     this.#store.layers.sweep();
     return (await importTarball(this.#store, opts)).id;
+  }
+
+  /** `pull`: the image (or with allTags every tag) from its registry; see image-pull.ts. */
+  async pull(name: string, opts: ImagePullOptions = {}): Promise<ImagePullReport> {
+    const { pullImage } = await import('./image-pull.ts');
+    this.#store.layers.sweep();
+    return pullImage(this.#store, name, opts);
+  }
+
+  /** The image create/run should use for `name`, pulled as `policy` says (run/create `--pull`). */
+  async ensureImage(name: string, policy: PullPolicy = 'missing', opts: ImagePullOptions = {}): Promise<ImageRecord> {
+    const { ensureImage } = await import('./image-pull.ts');
+    if (policy !== 'never') this.#store.layers.sweep();
+    return ensureImage(this.#store, name, policy, opts);
+  }
+
+  /** `push`: to a registry (`docker://`, the default) or an archive transport; see image-push.ts. */
+  async push(source: string, destination: string | undefined, opts: ImagePushOptions = {}): Promise<ImagePushReport> {
+    const { pushToDestination } = await import('./image-push.ts');
+    return pushToDestination(this.#store, source, destination, opts);
   }
 
   /** `load`: every image of an archive; returns the names loaded (or `sha256:ID` for unnamed ones). */

@@ -3,7 +3,7 @@
  * Podman's order (containers, then images, …) and takes the first that knows the name.
  * Container inspection joins the `lookups` table when the container engine has it.
  */
-import { InvalidArgumentError, SkiffError } from '../../define/errors.ts';
+import { InvalidArgumentError, NoSuchContainerError, SkiffError } from '../../define/errors.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { CommandSpec } from '../command.ts';
 import type { CliContext } from '../context.ts';
@@ -15,6 +15,13 @@ export type InspectType = 'image' | 'container' | 'pod' | 'network' | 'volume' |
 type Lookup = (engine: Engine, nameOrId: string) => { data: object } | { error: Error };
 
 const lookups: Partial<Record<InspectType, Lookup>> = {
+  container: (engine, nameOrId) => {
+    try {
+      return { data: engine.containers.inspect(nameOrId) };
+    } catch (err) {
+      return { error: err instanceof NoSuchContainerError ? new SkiffError(`no such container ${nameOrId}`) : (err as Error) };
+    }
+  },
   image: (engine, nameOrId) => {
     try {
       return { data: engine.images.inspect(nameOrId) };
@@ -85,8 +92,12 @@ export const command: CommandSpec = {
     }
     if (flags.bool('latest')) {
       if (args.length) throw new InvalidArgumentError('--latest and arguments cannot be used together');
-      ctx.out('[]\n');
-      throw new SkiffError('inspecting object: no containers to inspect: no such container');
+      const latest = (await ctx.engine()).containers.latest();
+      if (!latest) {
+        ctx.out('[]\n');
+        throw new SkiffError('inspecting object: no containers to inspect: no such container');
+      }
+      args = [latest.config.id];
     }
     if (!args.length) throw new InvalidArgumentError('no names or ids specified');
     await inspectObjects(ctx, args, { type: type as InspectType, format: flags.string('format') });

@@ -12,7 +12,7 @@ import type { ContainerConfig, MountSpec, PortMapping } from './model.ts';
 import { parseMountFlag, parseTmpfsFlag, parseVolumeFlag } from './mount-flags.ts';
 import {
   checkContainerName, checkSeconds, parseEntrypoint, parseKeyValues, parseLogDriver, parseLogOpts, parseMemorySwap,
-  parseRestartPolicy, parseSizeFlag, readLinesFile,
+  parseHumanSize, parseRestartPolicy, parseSizeFlag, readLinesFile,
 } from './option-parsers.ts';
 import { normalizeCapabilities } from './spec/capabilities.ts';
 import { applyEnvEntries, parseSignal, parseUmask } from './spec/process-config.ts';
@@ -82,6 +82,14 @@ function networkMode(values: readonly string[] | undefined, conf: ContainersConf
   if (mode === 'none' || mode === 'host' || mode.startsWith('ns:') || mode.startsWith('container:')) return mode;
   if (mode === 'private') return 'none';
   throw new InvalidArgumentError(`unable to find network with name or ID ${mode}: network not found`);
+}
+
+function shmSize(text: string): number {
+  try {
+    return parseHumanSize(text);
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid value for shm-size: ${(err as Error).message}`);
+  }
 }
 
 function imageUsesHostUts(uts: string, net: string): boolean {
@@ -239,7 +247,7 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     ulimits: opts.ulimits ?? [],
     devices: opts.devices ?? [],
     resources: resources(opts, conf),
-    shmSize: parseSizeFlag('shm-size', opts.shmSize ?? conf.containers.shmSize),
+    shmSize: shmSize(opts.shmSize ?? conf.containers.shmSize),
     tmpfs,
     timezone: opts.tz ?? conf.containers.tz,
     umask,

@@ -97,7 +97,7 @@ export function compileContainerFilters(filters: readonly string[], lookups: Fil
       }
       case 'status':
         for (const v of values) {
-          if (!statuses.includes(v)) throw new InvalidArgumentError(`${JSON.stringify(v)} is not a valid status`);
+          if (!statuses.includes(v)) throw new InvalidArgumentError(`unknown container state: ${v}: invalid argument`);
         }
         tests.push((_r, s) => values.some((v) => v === filterStatus(s) || v === s || (v === 'exited' && s === 'stopped')));
         break;

@@ -34,9 +34,13 @@ export function parseLogText(text: string): { records: LogRecord[]; rest: string
   return { records, rest };
 }
 
-/** The last `n` lines, a line being a full record with the partial ones before it (Podman's tail). */
+/**
+ * The last `n` lines, a line being a full record with the partial ones before it (Podman's
+ * tail); an unfinished line at the very end goes with the last full one.
+ */
 export function tailRecords(records: readonly LogRecord[], n: number): LogRecord[] {
   if (n < 0) return [...records];
+  if (n === 0) return [];
   let start = records.length;
   let full = 0;
   for (let i = records.length - 1; i >= 0; i--) {

@@ -146,6 +146,8 @@ export interface ContainerState {
   /** net setup results by network name, as `inspect` prints them */
   networkStatus: Record<string, unknown>;
   checkpointed: boolean;
+  /** the `run` process that created it and has not started it yet (a killed run leaves it behind) */
+  runnerPid?: number;
 }
 
 export function initialState(): ContainerState {

@@ -16,6 +16,13 @@ export function parseRamSize(text: string): number {
   return Math.trunc(Number(m[1]) * sizeUnits[(m[2] || 'b').toLowerCase()]!);
 }
 
+/** docker/go-units FromHumanSize: decimal units (`65536k` is 65536000 bytes), as Podman reads --shm-size. */
+export function parseHumanSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtTpP]?)[bB]?$/.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`invalid size: '${text}'`);
+  return Math.trunc(Number(m[1]) * 1000 ** ' kmgtp'.indexOf((m[2] || ' ').toLowerCase()));
+}
+
 /** A size flag, Podman's wording on failure: `invalid value for memory: invalid size: '12zz'`. */
 export function parseSizeFlag(what: string, text: string): number {
   try {
@@ -94,7 +101,13 @@ export function parseLogOpts(opts: readonly string[]): Record<string, string> {
     if (eq <= 0) throw new InvalidArgumentError(`invalid log option ${JSON.stringify(opt)}`);
     out[opt.slice(0, eq)] = opt.slice(eq + 1);
   }
-  if (out['max-size'] !== undefined) parseSizeFlag('log-opt max-size', out['max-size']);
+  if (out['max-size'] !== undefined) {
+    try {
+      parseHumanSize(out['max-size']);
+    } catch (err) {
+      throw new InvalidArgumentError(`invalid value for log-opt max-size: ${(err as Error).message}`);
+    }
+  }
   return out;
 }
 

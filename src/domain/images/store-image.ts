@@ -28,6 +28,8 @@ export interface IncomingImage {
   manifestType?: string | undefined;
   layers: IncomingLayer[];
   names: string[];
+  /** other manifest digests the image answers to (an index it was pulled through) */
+  digests?: string[] | undefined;
   /** media type style of a generated manifest */
   generatedManifest?: 'oci' | 'docker';
 }
@@ -76,6 +78,6 @@ export async function storeImage(store: Store, image: IncomingImage): Promise<Im
     topLayer: parent,
     size,
     names: image.names,
-    digests: [],
+    digests: image.digests ?? [],
   });
 }

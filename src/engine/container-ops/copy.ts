@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainerRecord } from '../../domain/containers/container-repo.ts';
 import type { ContainerFs } from '../../domain/containers/copy/container-path.ts';
-import { copyFiles, parseCopyArg, type ContainerLocation, type CopyLocation } from '../../domain/containers/copy/copy.ts';
+import { copyFiles, parseCopyArg, type CopyLocation } from '../../domain/containers/copy/copy.ts';
 import type { Owner } from '../../domain/containers/copy/copy-target.ts';
 import { resolveUser } from '../../domain/containers/spec/resolve-user.ts';
 import type { ContainerEngine } from '../container-engine.ts';
@@ -50,10 +50,7 @@ export async function copyContainerFiles(ce: ContainerEngine, opts: ContainerCop
   const options = { archive: opts.archive ?? true, overwrite: opts.overwrite ?? false, caller, stdin: opts.stdin, stdout: opts.stdout };
   const located = (arg: { container: string | undefined; path: string }, fs: ContainerFs | undefined, rec: ContainerRecord | undefined): CopyLocation => {
     if (!arg.container || !fs || !rec) return { kind: 'host', path: arg.path };
-    const loc: ContainerLocation = {
-      kind: 'container', container: arg.container, fs, workdir: rec.config.workingDir || '/', path: arg.path, owner: mainUser(fs, rec),
-    };
-    return loc;
+    return { kind: 'container', container: arg.container, fs, workdir: rec.config.workingDir || '/', path: arg.path, owner: mainUser(fs, rec) };
   };
   if (records.length === 2) {
     await withContainerFs(ce, records[0]!, (srcFs, srcRec) =>

@@ -16,13 +16,15 @@ export const command: CommandSpec = {
     const detachKeys = flags.changed('detach-keys') ? flags.string('detach-keys')! : undefined;
     if (detachKeys !== undefined) parseDetachKeys(detachKeys);
     const detach = flags.bool('detach');
+    // A foreground run attaches stdout and stderr (and stdin with -i) unless -a says which.
+    if (!detach && !create.attach?.length) create.attach = create.interactive ? ['stdin', 'stdout', 'stderr'] : ['stdout', 'stderr'];
     const engine = await ctx.engine();
     const report = await engine.containers.run({
       create,
       detach,
       streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
       ...(detachKeys !== undefined ? { detachKeys } : {}),
-      ...(flags.bool('sig-proxy') && !create.tty ? { onStarted: (id: string) => proxySignals(engine, id) } : {}),
+      ...(flags.bool('sig-proxy') ? { onStarted: (id: string) => proxySignals(engine, id) } : {}),
     });
     if (create.interactive) process.stdin.destroy();
     if (detach) {

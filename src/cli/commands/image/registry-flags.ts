@@ -1,0 +1,60 @@
+/**
+ * The flags every registry-facing command shares (pull, push, login, search): TLS,
+ * credentials, certificates and retries, turned into the engine's RegistryAccessOptions.
+ */
+import { InvalidArgumentError } from '../../../define/errors.ts';
+import type { RegistryAccessOptions } from '../../../infra/registry/connect.ts';
+import type { FlagSpec } from '../../command.ts';
+import type { ParsedFlags } from '../../flags.ts';
+
+export const tlsFlags: FlagSpec[] = [
+  { name: 'authfile', type: 'string', description: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override' },
+  { name: 'cert-dir', type: 'string', description: 'Path to a directory containing TLS certificates and keys' },
+  { name: 'tls-verify', type: 'bool', default: true, description: 'Require HTTPS and verify certificates when contacting registries' },
+];
+
+export const credsFlag: FlagSpec = { name: 'creds', type: 'string', description: 'Credentials (USERNAME:PASSWORD) to use for authenticating to a registry' };
+
+export const retryFlags: FlagSpec[] = [
+  { name: 'retry', type: 'int', default: 3, description: 'number of times to retry in case of failure when performing pull' },
+  { name: 'retry-delay', type: 'string', description: 'delay between retries in case of pull failures' },
+];
+
+/** Go's time.ParseDuration for the units a delay uses ("500ms", "2s", "1m30s"). */
+export function parseGoDuration(value: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of value.matchAll(re)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    consumed += m[0].length;
+  }
+  if (value === '0') return 0;
+  if (consumed !== value.length || consumed === 0) throw new InvalidArgumentError(`time: invalid duration "${value}"`);
+  return total;
+}
+
+/** `authfileMustExist`: pull and push refuse a missing --authfile, login creates it. */
+export async function registryAccess(flags: ParsedFlags, authfileMustExist = true): Promise<RegistryAccessOptions> {
+  const opts: RegistryAccessOptions = {
+    tlsVerify: flags.changed('tls-verify') ? flags.bool('tls-verify') : undefined,
+    certDir: flags.string('cert-dir'),
+    authfile: flags.string('authfile'),
+  };
+  if (opts.authfile !== undefined && authfileMustExist) {
+    const fs = await import('node:fs');
+    if (!fs.existsSync(opts.authfile)) throw new InvalidArgumentError(`checking authfile: stat ${opts.authfile}: no such file or directory`);
+  }
+  const creds = flags.string('creds');
+  if (creds !== undefined) {
+    const { parseCreds } = await import('../../../infra/registry/connect.ts');
+    opts.credentials = parseCreds(creds);
+  }
+  if (flags.specs.some((s) => s.name === 'retry')) {
+    opts.retry = flags.int('retry');
+    const delay = flags.string('retry-delay');
+    if (delay !== undefined) opts.retryDelayMs = parseGoDuration(delay);
+  }
+  return opts;
+}

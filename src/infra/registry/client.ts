@@ -1,0 +1,361 @@
+/**
+ * A client for one registry over the OCI distribution protocol: ping (/v2/), authentication
+ * (Basic, or Bearer tokens per repository scope, anonymous or with credentials), manifests,
+ * blobs, uploads, tags and the catalog. Idempotent requests are retried on connection errors
+ * and 5xx answers. Errors are RegistryErrors naming the registry; credentials and tokens
+ * never appear in them.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryError } from '../../define/errors.ts';
+import type { Credentials } from './auth-file.ts';
+import { parseChallenges, type Challenge } from './challenge.ts';
+import { describeNetworkError, drain, httpRequest, readBody } from './http-request.ts';
+import type { TlsSettings } from './tls-config.ts';
+
+export interface RegistryClientOptions {
+  /** host[:port] as in image references; docker.io is reached at registry-1.docker.io. */
+  registry: string;
+  tls: TlsSettings;
+  credentials?: Credentials | undefined;
+  /** Extra attempts after a failed idempotent request (default 3, as Podman). */
+  retry?: number | undefined;
+  /** Delay before a retry in ms; default: exponential from 1 s. */
+  retryDelayMs?: number | undefined;
+}
+
+export interface RequestOptions {
+  /** repository whose scope the request needs, with the actions (pull, push) */
+  repository?: string;
+  actions?: string;
+  headers?: Record<string, string>;
+  body?: Buffer | (() => Readable);
+  /** statuses that are answers rather than errors */
+  ok?: number[];
+  /** follow 3xx redirects (blob downloads) */
+  follow?: boolean;
+}
+
+/** A failure worth retrying: the network, or the registry's own trouble. */
+class Retryable extends Error {}
+
+const maxErrorBody = 64 * 1024;
+
+export class RegistryClient {
+  readonly registry: string;
+  readonly #opts: RegistryClientOptions;
+  #base: Promise<URL> | undefined;
+  #challenge: Challenge | undefined;
+  readonly #tokens = new Map<string, string>();
+
+  constructor(opts: RegistryClientOptions) {
+    this.#opts = opts;
+    this.registry = opts.registry;
+  }
+
+  get #host(): string {
+    return this.registry === 'docker.io' ? 'registry-1.docker.io' : this.registry;
+  }
+
+  /**
+   * The registry's base URL: https, or with TLS verification off, http when https does not
+   * answer. Also learns the authentication challenge of /v2/.
+   */
+  base(): Promise<URL> {
+    this.#base ??= this.#ping().catch((err: unknown) => {
+      this.#base = undefined;
+      throw err;
+    });
+    return this.#base;
+  }
+
+  async #ping(): Promise<URL> {
+    const schemes = this.#opts.tls.verify ? ['https'] : ['https', 'http'];
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      const url = new URL(`${scheme}://${this.#host}/v2/`);
+      try {
+        const res = await this.#withRetry(() => this.#raw('GET', url, {}), url);
+        await drain(res);
+        if (res.statusCode === 401) this.#challenge = this.#pickChallenge(res);
+        else if (res.statusCode !== 200 && res.statusCode !== 404) {
+          throw new RegistryError(`pinging container registry ${this.registry}: StatusCode: ${res.statusCode}, ${url.href}`, res.statusCode);
+        }
+        return new URL(`${scheme}://${this.#host}`);
+      } catch (err) {
+        if (err instanceof RegistryError) throw err;
+        lastError = err;
+        // Nothing listens there: plain HTTP on the same port would not answer either.
+        if (isNetworkError(err)) break;
+      }
+    }
+    const url = `https://${this.#host}/v2/`;
+    throw new RegistryError(`pinging container registry ${this.registry}: Get "${url}": ${describeNetworkError(lastError, this.#host)}`, undefined, {
+      cause: lastError,
+    });
+  }
+
+  #pickChallenge(res: IncomingMessage): Challenge | undefined {
+    const header = res.headers['www-authenticate'];
+    const all = parseChallenges(Array.isArray(header) ? header.join(', ') : (header ?? ''));
+    return all.find((c) => c.scheme === 'bearer') ?? all.find((c) => c.scheme === 'basic');
+  }
+
+  async #raw(method: string, url: URL, opts: RequestOptions, auth?: string): Promise<IncomingMessage> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (auth) headers.Authorization = auth;
+    const body = typeof opts.body === 'function' ? opts.body() : opts.body;
+    return httpRequest({ method, url, headers, ...(body ? { body } : {}), tls: this.#opts.tls });
+  }
+
+  /** Runs `attempt`, again after connection errors and 5xx answers, up to the retry count. */
+  async #withRetry<T>(attempt: () => Promise<T>, url: URL): Promise<T> {
+    const retries = this.#opts.retry ?? 3;
+    for (let i = 0; ; i++) {
+      try {
+        const res = await attempt();
+        if (isResponse(res) && res.statusCode !== undefined && res.statusCode >= 500 && i < retries) {
+          await drain(res);
+          throw new Retryable(`${res.statusCode}`);
+        }
+        return res;
+      } catch (err) {
+        const network = err instanceof Retryable || isNetworkError(err);
+        if (!network || i >= retries) {
+          if (err instanceof Retryable) throw new RegistryError(`${url.host}: server error`);
+          throw err;
+        }
+        await sleep(this.#opts.retryDelayMs ?? 1000 * 2 ** i);
+      }
+    }
+  }
+
+  async #authorization(repository: string | undefined, actions: string): Promise<string | undefined> {
+    const challenge = this.#challenge;
+    const creds = this.#opts.credentials;
+    if (!challenge) return undefined;
+    if (challenge.scheme === 'basic') {
+      return creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
+    }
+    if (challenge.scheme !== 'bearer') return undefined;
+    const scope = repository ? `repository:${repository}:${actions}` : '';
+    const cached = this.#tokens.get(scope);
+    if (cached) return `Bearer ${cached}`;
+    const token = await this.#fetchToken(challenge, scope);
+    this.#tokens.set(scope, token);
+    return `Bearer ${token}`;
+  }
+
+  async #fetchToken(challenge: Challenge, scope: string): Promise<string> {
+    const realm = challenge.params.realm;
+    if (!realm) throw new RegistryError(`${this.registry}: bearer challenge without a realm`);
+    const url = new URL(realm);
+    if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
+    if (scope) url.searchParams.set('scope', scope);
+    const creds = this.#opts.credentials;
+    const headers: Record<string, string> = {};
+    if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    const res = await this.#withRetry(() => httpRequest({ method: 'GET', url, headers, tls: this.#opts.tls }), url);
+    const body = await readBody(res, maxErrorBody);
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      throw new RegistryError(`unable to retrieve auth token: invalid username/password: unauthorized: ${registryErrorText(body) || 'authentication required'}`, res.statusCode);
+    }
+    if (res.statusCode !== 200) {
+      throw new RegistryError(`unable to retrieve auth token from ${url.origin}${url.pathname}: status ${res.statusCode}`, res.statusCode);
+    }
+    let parsed: { token?: unknown; access_token?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+    } catch {
+      throw new RegistryError(`unable to retrieve auth token from ${url.origin}${url.pathname}: invalid JSON`);
+    }
+    const token = typeof parsed.token === 'string' && parsed.token ? parsed.token : parsed.access_token;
+    if (typeof token !== 'string' || !token) throw new RegistryError(`unable to retrieve auth token from ${url.origin}${url.pathname}: no token in the answer`);
+    return token;
+  }
+
+  /**
+   * Sends a request to `path` (relative to the registry, or an absolute URL such as an upload
+   * location). Answers a 401 once by authenticating for the request's scope. Returns the
+   * response unread when its status is 2xx or in `ok`; otherwise throws a RegistryError
+   * carrying the registry's error text (the caller adds the context).
+   */
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<IncomingMessage> {
+    const base = await this.base();
+    let url = new URL(path, base);
+    const idempotent = method === 'GET' || method === 'HEAD';
+    const actions = opts.actions ?? 'pull';
+    let auth = await this.#authorization(opts.repository, actions);
+    let res = await this.#send(method, url, opts, auth, idempotent);
+    if (res.statusCode === 401 && !(opts.ok ?? []).includes(401)) {
+      const challenge = this.#pickChallenge(res);
+      await drain(res);
+      if (challenge) this.#challenge = challenge;
+      this.#tokens.delete(opts.repository ? `repository:${opts.repository}:${actions}` : '');
+      auth = await this.#authorization(opts.repository, actions);
+      res = await this.#send(method, url, opts, auth, idempotent);
+    }
+    for (let hops = 0; opts.follow && isRedirect(res.statusCode) && hops < 10; hops++) {
+      await drain(res);
+      const next = new URL(String(res.headers.location), url);
+      // Blob storage elsewhere (S3, a CDN) gets no registry credentials.
+      const sameHost = next.host === url.host;
+      url = next;
+      res = await this.#send(method, url, { ...opts, headers: {} }, sameHost ? auth : undefined, idempotent);
+    }
+    const status = res.statusCode ?? 0;
+    if ((status >= 200 && status < 300) || (opts.ok ?? []).includes(status)) return res;
+    const body = method === 'HEAD' ? Buffer.alloc(0) : await readBody(res, maxErrorBody).catch(() => Buffer.alloc(0));
+    if (method === 'HEAD') await drain(res);
+    throw new RegistryError(statusText(status, body), status);
+  }
+
+  #send(method: string, url: URL, opts: RequestOptions, auth: string | undefined, idempotent: boolean): Promise<IncomingMessage> {
+    if (!idempotent) {
+      return this.#raw(method, url, opts, auth).catch((err: unknown) => {
+        throw new RegistryError(`${method} ${url.origin}${url.pathname}: ${describeNetworkError(err, url.host)}`, undefined, { cause: err });
+      });
+    }
+    return this.#withRetry(() => this.#raw(method, url, opts, auth), url).catch((err: unknown) => {
+      if (err instanceof RegistryError) throw err;
+      throw new RegistryError(`Get "${url.origin}${url.pathname}": ${describeNetworkError(err, url.host)}`, undefined, { cause: err });
+    });
+  }
+
+  /** Whether the registry accepts the client's credentials for `/v2/` (login). */
+  async checkLogin(): Promise<void> {
+    const res = await this.request('GET', '/v2/', { ok: [401] });
+    await drain(res);
+    if (res.statusCode === 401) throw new RegistryError('invalid username/password', 401);
+  }
+
+  /** GET or HEAD of a manifest by tag or digest; the answer is unread. */
+  manifest(method: 'GET' | 'HEAD', repository: string, reference: string, accept: readonly string[], ok: number[] = []): Promise<IncomingMessage> {
+    return this.request(method, `/v2/${repository}/manifests/${reference}`, { repository, headers: { Accept: accept.join(', ') }, ok });
+  }
+
+  /** The blob's bytes (redirects followed), unverified: the caller checks the digest. */
+  async blob(repository: string, digest: string): Promise<Readable> {
+    return this.request('GET', `/v2/${repository}/blobs/${digest}`, { repository, follow: true });
+  }
+
+  async hasBlob(repository: string, digest: string, actions = 'pull'): Promise<boolean> {
+    const res = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, { repository, actions, ok: [404], follow: true });
+    await drain(res);
+    return res.statusCode !== 404;
+  }
+
+  /**
+   * Uploads a blob: a cross-repository mount first when `mountFrom` names a repository of
+   * this registry holding it, else POST then one monolithic PUT.
+   */
+  async uploadBlob(repository: string, digest: string, size: number, open: () => Readable, mountFrom?: string): Promise<void> {
+    const opts = { repository, actions: 'pull,push' };
+    const query = mountFrom ? `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(mountFrom)}` : '';
+    const start = await this.request('POST', `/v2/${repository}/blobs/uploads/${query}`, opts);
+    await drain(start);
+    if (start.statusCode === 201) return;
+    const location = start.headers.location;
+    if (!location) throw new RegistryError(`${this.registry}/${repository}: upload started without a Location`);
+    const url = new URL(location, await this.base());
+    url.searchParams.set('digest', digest);
+    const res = await this.request('PUT', url.href, {
+      ...opts,
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
+      body: open,
+    });
+    await drain(res);
+  }
+
+  /** PUT of a manifest under a tag or digest; returns the digest the registry reports. */
+  async putManifest(repository: string, reference: string, mediaType: string, bytes: Buffer): Promise<string | undefined> {
+    const res = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
+      repository,
+      actions: 'pull,push',
+      headers: { 'Content-Type': mediaType },
+      body: bytes,
+    });
+    await drain(res);
+    const digest = res.headers['docker-content-digest'];
+    return typeof digest === 'string' ? digest : undefined;
+  }
+
+  /** Every tag of a repository (following Link pagination). */
+  async tags(repository: string): Promise<string[]> {
+    const out: string[] = [];
+    for (let path: string | undefined = `/v2/${repository}/tags/list`; path; ) {
+      const res = await this.request('GET', path, { repository });
+      const parsed = JSON.parse((await readBody(res, 16 * 1024 * 1024)).toString('utf8')) as { tags?: string[] | null };
+      out.push(...(parsed.tags ?? []));
+      path = nextLink(res);
+    }
+    return out;
+  }
+
+  /** Repository names from /v2/_catalog (following Link pagination), up to `limit`. */
+  async catalog(limit = Infinity): Promise<string[]> {
+    const out: string[] = [];
+    for (let path: string | undefined = '/v2/_catalog'; path && out.length < limit; ) {
+      const res = await this.request('GET', path, { actions: '' });
+      const parsed = JSON.parse((await readBody(res, 16 * 1024 * 1024)).toString('utf8')) as { repositories?: string[] | null };
+      out.push(...(parsed.repositories ?? []));
+      path = nextLink(res);
+    }
+    return out.slice(0, limit);
+  }
+}
+
+function isResponse(value: unknown): value is IncomingMessage {
+  return typeof value === 'object' && value !== null && 'statusCode' in value && 'headers' in value;
+}
+
+function isRedirect(status: number | undefined): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function isNetworkError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET)$/.test(code);
+}
+
+function nextLink(res: IncomingMessage): string | undefined {
+  const link = res.headers.link;
+  const m = typeof link === 'string' ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
+  return m?.[1];
+}
+
+/** The registry's errors array as distribution formats it: "manifest unknown: manifest unknown". */
+export function registryErrorText(body: Buffer): string {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { errors?: { code?: string; message?: string }[]; details?: string };
+    if (Array.isArray(parsed.errors) && parsed.errors.length) {
+      return parsed.errors
+        .map((e) => {
+          const code = (e.code ?? 'unknown').toLowerCase().replace(/_/g, ' ');
+          return e.message ? `${code}: ${e.message}` : code;
+        })
+        .join('; ');
+    }
+  } catch {
+    return '';
+  }
+  return '';
+}
+
+function statusText(status: number, body: Buffer): string {
+  const text = registryErrorText(body);
+  if (text) return text;
+  switch (status) {
+    case 401:
+      return 'unauthorized: authentication required';
+    case 403:
+      return 'denied: requested access to the resource is denied';
+    case 404:
+      return 'manifest unknown';
+    case 429:
+      return 'toomanyrequests: too many requests';
+    default:
+      return `received unexpected HTTP status: ${status}`;
+  }
+}
