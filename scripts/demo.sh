@@ -11,7 +11,7 @@ rootfs=$(mktemp -d /tmp/skiff-demo-XXXXXX)
 trap 'rm -rf "$rootfs" "$rootfs.tar"' EXIT
 mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp"
 cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $("$rootfs/bin/busybox" --list); do ln -sf busybox "$rootfs/bin/$applet"; done
+for applet in $("$rootfs/bin/busybox" --list); do [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"; done
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\nnobody:x:65534:\n' >"$rootfs/etc/group"
 tar -C "$rootfs" -cf "$rootfs.tar" .

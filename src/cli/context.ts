@@ -46,9 +46,4 @@ export class CliContext {
     this.#engine ??= import('../engine/engine.ts').then((m) => m.openEngine(this.global));
     return this.#engine;
   }
-
-  /** Closes the engine if one was opened. */
-  async close(): Promise<void> {
-    if (this.#engine) await (await this.#engine).close();
-  }
 }

@@ -55,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     groupShort = found.short;
   }
   const commandArgv = [...argvBeforeCommand(argv, rest.length), ...rest.slice(i)];
+  // Only a uid check on root's path: the rootless module loads only for other users.
+  if (process.geteuid!() !== 0 && entry && !entry.children && needsUserNamespace(path, commandArgv)) {
+    await enterUserNamespace(argv);
+  }
 
   if (!entry || entry.children) {
     const group = entry?.children ?? commands;
@@ -89,13 +93,29 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   checkArgCount(spec.minArgs, spec.maxArgs, parsed.args.length);
+  // The engine (and its database) is not closed: the process exits next, and closing the
+  // last SQLite connection would checkpoint the WAL, a cost later writers pay anyway.
   const ctx = new CliContext(globalOptionsFrom(parsed.flags), path);
-  try {
-    const code = await spec.run(ctx, parsed.flags, parsed.args);
-    return code ?? 0;
-  } finally {
-    await ctx.close();
-  }
+  const code = await spec.run(ctx, parsed.flags, parsed.args);
+  return code ?? 0;
+}
+
+/** Commands that never touch storage run in the caller's own namespaces. */
+const outsideUserNamespace = new Set(['help', 'version', 'login', 'logout', 'search', 'system migrate']);
+
+function needsUserNamespace(path: string[], commandArgv: string[]): boolean {
+  if (outsideUserNamespace.has(path.join(' '))) return false;
+  const end = commandArgv.indexOf('--');
+  return !(end === -1 ? commandArgv : commandArgv.slice(0, end)).includes('--help');
+}
+
+/** Re-executes this command inside the user's rootless namespace, unless already there. */
+async function enterUserNamespace(argv: string[]): Promise<void> {
+  const userns = await import('../engine/user-namespace.ts');
+  if (userns.inUserNamespace()) return;
+  const ns = await userns.joinableUserNamespace();
+  if (ns.singleIdWarning) process.stderr.write(`WARN[0000] ${ns.singleIdWarning}\n`);
+  userns.reexecInUserNamespace(ns, argv);
 }
 
 /** The leading global flags, which were consumed before the command word was found. */

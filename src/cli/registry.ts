@@ -71,7 +71,9 @@ const L = {
   info: () => import('./commands/system/info.ts'),
   version: () => import('./commands/system/version.ts'),
   systemDf: () => import('./commands/system/df.ts'),
+  systemMigrate: () => import('./commands/system/migrate.ts'),
   systemPrune: () => import('./commands/system/prune.ts'),
+  unshare: () => import('./commands/unshare.ts'),
   // generic
   inspect: () => import('./commands/inspect.ts'),
   help: () => import('./commands/help.ts'),
@@ -162,6 +164,7 @@ const containerChildren: CommandEntry[] = [
 const systemChildren: CommandEntry[] = [
   { name: 'df', short: "Show podman disk usage", load: L.systemDf },
   { name: 'info', short: 'Display podman system information', load: L.info },
+  { name: 'migrate', short: 'Migrate containers', load: L.systemMigrate },
   { name: 'prune', short: 'Remove unused data', load: L.systemPrune },
 ];
 
@@ -208,6 +211,7 @@ export const commands: CommandEntry[] = [
   ctr.top,
   ctr.unmount,
   ctr.unpause,
+  { name: 'unshare', short: 'Run a command in a modified user namespace', load: L.unshare },
   { name: 'untag', short: 'Remove a name from a local image', load: L.imageUntag },
   ctr.update,
   { name: 'version', short: 'Display the Podman version information', load: L.version },

@@ -173,3 +173,18 @@ export class RegistryError extends SkiffError {
     this.status = status;
   }
 }
+
+/** Podman's ErrNoSuchNetwork. */
+export class NoSuchNetworkError extends SkiffError {
+  override readonly code = 'no-such-network';
+  readonly nameOrId: string;
+  constructor(nameOrId: string) {
+    super(`unable to find network with name or ID ${nameOrId}: network not found`);
+    this.nameOrId = nameOrId;
+  }
+}
+
+/** A layer needs a uid or gid the rootless user namespace does not map (/etc/subuid too small). */
+export class UnmappedIdError extends SkiffError {
+  override readonly code = 'unmapped-id';
+}

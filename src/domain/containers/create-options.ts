@@ -65,8 +65,15 @@ export interface ContainerCreateOptions {
   userns?: string;
   cgroupParent?: string;
   cgroups?: string;
-  /** `--network`: none or host (bridges come with networks) */
+  /** `--network` values as given: modes, network names (`a,b`), `NAME:ip=…,mac=…,alias=…` */
   network?: string[];
+  /** `--ip`, `--ip6`, `--mac-address`, `--network-alias`: for the one network joined */
+  ip?: string;
+  ip6?: string;
+  macAddress?: string;
+  networkAliases?: string[];
+  /** `-P`: publish every exposed port on a random host port */
+  publishAll?: boolean;
   addHosts?: string[];
   dns?: string[];
   dnsSearch?: string[];

@@ -24,6 +24,13 @@ export interface PortMapping {
   range: number;
 }
 
+export interface PerNetworkConfig {
+  staticIps?: string[];
+  staticMac?: string;
+  aliases?: string[];
+  interfaceName?: string;
+}
+
 export interface RestartPolicy {
   name: 'no' | 'on-failure' | 'always' | 'unless-stopped' | '';
   maxRetries: number;
@@ -65,7 +72,12 @@ export interface ContainerConfig {
   ports: PortMapping[];
   exposedPorts: string[];
   networkMode: string;
+  /** the networks joined in `bridge` mode, by name */
   networks: string[];
+  /** per-network static addresses, MAC, aliases and interface name, by network name */
+  networkOptions?: Record<string, PerNetworkConfig>;
+  /** `-P` */
+  publishAll?: boolean;
   dns: { servers: string[]; searches: string[]; options: string[] };
   addHosts: string[];
   noHosts: boolean;

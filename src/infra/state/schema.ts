@@ -68,4 +68,13 @@ export const migrations: string[] = [
     PRIMARY KEY (kind, id)
   );
   `,
+  `
+  CREATE TABLE network_allocations (
+    network TEXT NOT NULL,          -- network name
+    ip TEXT NOT NULL,
+    container_id TEXT NOT NULL,
+    PRIMARY KEY (network, ip)
+  );
+  CREATE INDEX network_allocations_container ON network_allocations(container_id);
+  `,
 ];

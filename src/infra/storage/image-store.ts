@@ -33,19 +33,7 @@ export class ImageStore {
   #record(row: ImageRow): ImageRecord {
     const names = this.#db.all<{ name: string }>('SELECT name FROM image_names WHERE image_id = ? ORDER BY seq', row.id).map((r) => r.name);
     const digests = this.#db.all<{ digest: string }>('SELECT digest FROM image_digests WHERE image_id = ? ORDER BY digest', row.id).map((r) => r.digest);
-    return {
-      id: row.id,
-      digest: row.digest,
-      manifest: Buffer.from(row.manifest),
-      manifestType: row.manifest_type,
-      config: Buffer.from(row.config),
-      topLayer: row.top_layer ?? undefined,
-      size: Number(row.size),
-      created: Number(row.created),
-      names,
-      digests,
-      namesHistory: JSON.parse(row.names_history) as string[],
-    };
+    return imageFromRow(row, names, digests);
   }
 
   list(): ImageRecord[] {
@@ -63,19 +51,7 @@ export class ImageStore {
         if (!list) digests.set(r.image_id, (list = []));
         list.push(r.digest);
       }
-      return rows.map((row) => ({
-        id: row.id,
-        digest: row.digest,
-        manifest: Buffer.from(row.manifest),
-        manifestType: row.manifest_type,
-        config: Buffer.from(row.config),
-        topLayer: row.top_layer ?? undefined,
-        size: Number(row.size),
-        created: Number(row.created),
-        names: names.get(row.id) ?? [],
-        digests: digests.get(row.id) ?? [],
-        namesHistory: JSON.parse(row.names_history) as string[],
-      }));
+      return rows.map((row) => imageFromRow(row, names.get(row.id) ?? [], digests.get(row.id) ?? []));
     });
   }
 
@@ -186,4 +162,20 @@ export class ImageStore {
 
 export function removeTrash(dirs: string[]): void {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
+function imageFromRow(row: ImageRow, names: string[], digests: string[]): ImageRecord {
+  return {
+    id: row.id,
+    digest: row.digest,
+    manifest: Buffer.from(row.manifest),
+    manifestType: row.manifest_type,
+    config: Buffer.from(row.config),
+    topLayer: row.top_layer ?? undefined,
+    size: Number(row.size),
+    created: Number(row.created),
+    names,
+    digests,
+    namesHistory: JSON.parse(row.names_history) as string[],
+  };
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { ExitStatusError, InvalidArgumentError, NoSuchContainerError } from '../../../define/errors.ts';
 import type { BatchReport } from '../../../engine/container-reports.ts';
+import type { CommandSpec } from '../../command.ts';
 import type { CliContext } from '../../context.ts';
 
 export function printBatch(ctx: CliContext, reports: readonly BatchReport[], exitCode: (errors: Error[]) => number = () => 125, print: (r: BatchReport) => string = (r) => r.RawInput): void {
@@ -48,4 +49,17 @@ export function checkTargets(args: readonly string[], opts: { all?: boolean; lat
   if ((opts.filters ?? 0) > 0 && args.length > 0) throw new InvalidArgumentError('--filter takes no arguments');
   if (ways > 1) throw new InvalidArgumentError('--all, --latest, and containers cannot be used together');
   if (ways === 0 && !(opts.filters ?? 0)) throw new InvalidArgumentError('you must provide at least one name or id');
+}
+
+/** The run step of `pause` and `unpause`: the same targets rules, another engine verb. */
+export function pauseLikeRun(verb: 'pause' | 'unpause'): CommandSpec['run'] {
+  return async (ctx, flags, args) => {
+    const all = flags.bool('all');
+    if (all && args.length > 0) throw new InvalidArgumentError('no arguments are needed with --all');
+    const cidfiles = flags.array('cidfile');
+    checkTargets(args, { all, latest: flags.bool('latest'), cidfiles: cidfiles.length });
+    const engine = await ctx.engine();
+    const reports = await engine.containers[verb]([...args, ...readCidFiles(cidfiles)], { all, latest: flags.bool('latest') });
+    printBatch(ctx, reports);
+  };
 }

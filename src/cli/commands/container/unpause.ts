@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
-import { checkTargets, printBatch, readCidFiles } from './batch-output.ts';
+import { pauseLikeRun } from './batch-output.ts';
 
 export const command: CommandSpec = {
   use: 'unpause [options] CONTAINER [CONTAINER...]',
@@ -12,13 +11,5 @@ export const command: CommandSpec = {
     { name: 'cidfile', type: 'stringArray', description: 'Read the container ID from the file' },
     { name: 'latest', short: 'l', type: 'bool', description: 'Act on the latest container skiff is aware of' },
   ],
-  async run(ctx, flags, args) {
-    const all = flags.bool('all');
-    if (all && args.length > 0) throw new InvalidArgumentError('no arguments are needed with --all');
-    const cidfiles = flags.array('cidfile');
-    checkTargets(args, { all, latest: flags.bool('latest'), cidfiles: cidfiles.length });
-    const engine = await ctx.engine();
-    const reports = await engine.containers.unpause([...args, ...readCidFiles(cidfiles)], { all, latest: flags.bool('latest') });
-    printBatch(ctx, reports);
-  },
+  run: pauseLikeRun('unpause'),
 };

@@ -16,10 +16,11 @@ import {
   chmodSync, closeSync, constants as fsc, copyFileSync, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync,
   lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync,
 } from 'node:fs';
-import { CorruptContentError } from '../../../define/errors.ts';
+import { CorruptContentError, UnmappedIdError } from '../../../define/errors.ts';
 import { fsetxattr, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../sys/fs-syscalls.ts';
 import { SyscallError } from '../../sys/libc.ts';
 import { writeData, writeSparseData } from './file-data.ts';
+import { inUserNamespace } from './user-namespace.ts';
 import { errCode, LayerTree, lstatOrUndefined, normalizeEntryPath, parentOf } from './layer-tree.ts';
 import type { TarEntry, TarReader } from './tar-reader.ts';
 import {
@@ -70,7 +71,7 @@ export class EntryWriter {
     this.#reader = reader;
     this.#opts = opts;
     this.#tree = new LayerTree(root, (abs) => {
-      if (opts.uidMap || opts.gidMap) this.#chown(() => lchownSync(abs, this.#uid(0), this.#gid(0)));
+      if (opts.uidMap || opts.gidMap) this.#chown(abs, { uid: 0, gid: 0 }, (uid, gid) => lchownSync(abs, uid, gid));
     });
   }
 
@@ -113,7 +114,7 @@ export class EntryWriter {
       if (index !== undefined) this.#refs.set(rel, index);
       if (e.sparse) await writeSparseData(fd, this.#reader, e.sparse);
       else await writeData(fd, this.#reader);
-      this.#chown(() => fchownSync(fd, this.#uid(e.uid), this.#gid(e.gid)));
+      this.#chown(rel, e, (uid, gid) => fchownSync(fd, uid, gid));
       this.#setXattrs(e, (name, value) => fsetxattr(fd, name, value));
       fchmodSync(fd, e.mode & 0o7777);
       futimesSync(fd, e.atime ?? e.mtime, e.mtime);
@@ -140,14 +141,14 @@ export class EntryWriter {
       this.#tree.markDir(rel);
     }
     this.#dirMeta.set(rel, { mode: e.mode & 0o7777, atime: e.atime ?? e.mtime, mtime: e.mtime });
-    this.#chown(() => lchownSync(abs, this.#uid(e.uid), this.#gid(e.gid)));
+    this.#chown(rel, e, (uid, gid) => lchownSync(abs, uid, gid));
     this.#setXattrs(e, (name, value) => lsetxattr(abs, name, value));
   }
 
   #symlink(rel: string, e: TarEntry): void {
     const abs = this.#tree.abs(rel);
     this.#create(rel, () => symlinkSync(e.linkpath, abs));
-    this.#chown(() => lchownSync(abs, this.#uid(e.uid), this.#gid(e.gid)));
+    this.#chown(rel, e, (uid, gid) => lchownSync(abs, uid, gid));
     this.#setXattrs(e, (name, value) => lsetxattr(abs, name, value));
     lutimesSync(abs, e.atime ?? e.mtime, e.mtime);
   }
@@ -166,8 +167,14 @@ export class EntryWriter {
   #node(rel: string, e: TarEntry): void {
     const abs = this.#tree.abs(rel);
     const type = e.kind === 'char' ? S_IFCHR : e.kind === 'block' ? S_IFBLK : S_IFIFO;
-    this.#create(rel, () => mknod(abs, type | 0o600, e.devmajor, e.devminor));
-    this.#chown(() => lchownSync(abs, this.#uid(e.uid), this.#gid(e.gid)));
+    try {
+      this.#create(rel, () => mknod(abs, type | 0o600, e.devmajor, e.devminor));
+    } catch (err) {
+      // As containers/storage: a user namespace cannot create devices, so they are left out.
+      if (type !== S_IFIFO && err instanceof SyscallError && err.errno === EPERM && inUserNamespace()) return;
+      throw err;
+    }
+    this.#chown(rel, e, (uid, gid) => lchownSync(abs, uid, gid));
     this.#setXattrs(e, (name, value) => lsetxattr(abs, name, value));
     // The node was just created here and its parents are real directories: chmod cannot follow a link.
     chmodSync(abs, e.mode & 0o7777);
@@ -235,12 +242,21 @@ export class EntryWriter {
     this.#refs.delete(rel);
   }
 
-  #chown(op: () => void): void {
+  #chown(rel: string, ids: { uid: number; gid: number }, op: (uid: number, gid: number) => void): void {
+    const uid = this.#uid(ids.uid);
+    const gid = this.#gid(ids.gid);
     try {
-      op();
+      op(uid, gid);
     } catch (err) {
       const code = errCode(err);
       if (this.#opts.ignoreChownErrors && (code === 'EPERM' || code === 'EINVAL')) return;
+      // In a rootless user namespace, an id outside the /etc/subuid range gives EINVAL.
+      if (code === 'EINVAL') {
+        throw new UnmappedIdError(
+          `potentially insufficient UIDs or GIDs available in user namespace (requested ${uid}:${gid} for /${rel}): check /etc/subuid and /etc/subgid and run "skiff system migrate": lchown /${rel}: invalid argument`,
+          { cause: err },
+        );
+      }
       throw err;
     }
   }

@@ -1,0 +1,46 @@
+/**
+ * The rootless user namespace as the CLI sees it: join (or create) it before a command
+ * touches storage, leave it alone for commands that do not. Loaded only for non-root users.
+ */
+import { constants as osConstants } from 'node:os';
+import { CannotInvokeError, CommandNotFoundError, InvalidArgumentError } from '../define/errors.ts';
+import type { EngineOptions } from './engine.ts';
+
+export { inUserNamespace, joinableUserNamespace, reexecInUserNamespace } from '../infra/rootless/user-namespace.ts';
+export type { UserNamespace } from '../infra/rootless/user-namespace.ts';
+
+/** `system migrate`: stop the pause process; the next command starts a namespace with the current /etc/subuid. */
+export async function stopUserNamespace(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  if (process.geteuid!() === 0) return false;
+  const { stopPauseProcess } = await import('../infra/rootless/pause-process.ts');
+  return stopPauseProcess(env, process.getuid!());
+}
+
+export interface UnshareOptions {
+  /** Program and arguments; empty means $SHELL (else /bin/sh). */
+  command: string[];
+  engine: EngineOptions;
+}
+
+/**
+ * `skiff unshare`: runs a command in the rootless namespace (this process is already in it)
+ * with CONTAINERS_GRAPHROOT and CONTAINERS_RUNROOT set, and returns its exit status.
+ */
+export async function runInUserNamespace(opts: UnshareOptions): Promise<number> {
+  const { isRootless } = await import('../infra/config/paths.ts');
+  if (!isRootless()) throw new InvalidArgumentError('please use unshare with rootless');
+  const { resolveStoreLocation } = await import('./store-location.ts');
+  const location = await resolveStoreLocation(opts.engine);
+  const [program, ...args] = opts.command.length ? opts.command : [process.env.SHELL || '/bin/sh'];
+  const { spawn } = await import('node:child_process');
+  const env = { ...process.env, CONTAINERS_GRAPHROOT: location.graphRoot, CONTAINERS_RUNROOT: location.runRoot };
+  return new Promise((resolve, reject) => {
+    const child = spawn(program!, args, { stdio: 'inherit', env });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') reject(new CommandNotFoundError(`exec: "${program}": executable file not found in $PATH`));
+      else if (err.code === 'EACCES') reject(new CannotInvokeError(`fork/exec ${program}: permission denied`));
+      else reject(err);
+    });
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
+  });
+}

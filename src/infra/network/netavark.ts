@@ -1,0 +1,115 @@
+/**
+ * The one wrapper of netavark (bridge/macvlan/ipvlan setup, firewall rules, port forwarding,
+ * aardvark-dns): `setup` and `teardown` of a network namespace, with netavark's
+ * NetworkOptions JSON on stdin and its StatusBlock JSON on stdout.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { MissingProgramError, ProgramFailedError, SkiffError } from '../../define/errors.ts';
+import { runProgram } from '../sys/process.ts';
+
+/** A network as netavark (and Podman's network files) spell it. */
+export interface NetavarkNetwork {
+  name: string;
+  id: string;
+  driver: string;
+  network_interface?: string;
+  created?: string;
+  subnets?: { subnet: string; gateway?: string; lease_range?: { start_ip?: string; end_ip?: string } }[];
+  ipv6_enabled: boolean;
+  internal: boolean;
+  dns_enabled: boolean;
+  labels?: Record<string, string>;
+  options?: Record<string, string>;
+  ipam_options?: Record<string, string>;
+}
+
+export interface PerNetworkOptions {
+  interface_name: string;
+  static_ips?: string[];
+  aliases?: string[];
+  static_mac?: string;
+}
+
+export interface NetavarkPortMapping {
+  host_ip: string;
+  container_port: number;
+  host_port: number;
+  range: number;
+  protocol: string;
+}
+
+export interface NetavarkOptions {
+  container_id: string;
+  container_name: string;
+  networks: Record<string, PerNetworkOptions>;
+  network_info: Record<string, NetavarkNetwork>;
+  port_mappings?: NetavarkPortMapping[];
+  dns_servers?: string[];
+}
+
+/** What setup reports per network. */
+export interface StatusBlock {
+  dns_search_domains?: string[];
+  dns_server_ips?: string[];
+  interfaces?: Record<string, { mac_address: string; subnets?: { ipnet: string; gateway?: string }[] }>;
+}
+
+export interface NetavarkContext {
+  /** aardvark-dns's state directory (a tmpfs under the run root) */
+  configDir: string;
+  /** containers.conf engine.helper_binaries_dir */
+  helperDirs: readonly string[];
+}
+
+const defaultDirs = ['/usr/local/libexec/podman', '/usr/local/lib/podman', '/usr/libexec/podman', '/usr/lib/podman'];
+
+/** A helper program (netavark, aardvark-dns) from the helper directories, as Podman finds it. */
+export function findHelper(name: string, helperDirs: readonly string[]): string {
+  for (const dir of [...helperDirs, ...defaultDirs]) {
+    const p = path.join(dir, name);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new MissingProgramError(name, name);
+}
+
+function baseArgs(ctx: NetavarkContext): string[] {
+  const args = ['--config', ctx.configDir, '--rootless', 'false'];
+  try {
+    args.push('--aardvark-binary', findHelper('aardvark-dns', ctx.helperDirs));
+  } catch {
+    // without aardvark-dns, networks simply get no name resolution
+  }
+  return args;
+}
+
+/** netavark's errors are JSON `{"error": "…"}` on stderr; the message alone reads better. */
+function netavarkError(err: unknown, verb: string): unknown {
+  if (!(err instanceof ProgramFailedError)) return err;
+  const stderr = err.stderr;
+  const m = /\{"error":\s*"((?:[^"\\]|\\.)*)"\}/.exec(stderr);
+  const why = m ? (JSON.parse(`"${m[1]}"`) as string) : stderr.trim();
+  return new SkiffError(`netavark (${verb}): ${why}`, { cause: err });
+}
+
+/** Configures the namespace at `netnsPath`; returns the status block per network name. */
+export async function netavarkSetup(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<Record<string, StatusBlock>> {
+  const bin = findHelper('netavark', ctx.helperDirs);
+  fs.mkdirSync(ctx.configDir, { recursive: true, mode: 0o755 });
+  try {
+    const out = await runProgram(bin, [...baseArgs(ctx), 'setup', netnsPath], { debianPackage: 'netavark', input: JSON.stringify(opts) });
+    return JSON.parse(out.stdout) as Record<string, StatusBlock>;
+  } catch (err) {
+    throw netavarkError(err, 'setup');
+  }
+}
+
+/** Undoes setup: veths, firewall rules, port forwards, DNS entries. */
+export async function netavarkTeardown(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<void> {
+  const bin = findHelper('netavark', ctx.helperDirs);
+  try {
+    await runProgram(bin, [...baseArgs(ctx), 'teardown', netnsPath], { debianPackage: 'netavark', input: JSON.stringify(opts) });
+  } catch (err) {
+    throw netavarkError(err, 'teardown');
+  }
+}
