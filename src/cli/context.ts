@@ -43,7 +43,7 @@ export class CliContext {
   }
 
   engine(): Promise<Engine> {
-    this.#engine ??= import('../engine/engine.ts').then((m) => m.openEngine(this.global));
+    this.#engine ??= import('../engine/engine.ts').then((m) => m.openEngine({ ...this.global, warn: (message) => this.warn(message) }));
     return this.#engine;
   }
 }

@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Commands that never touch storage run in the caller's own namespaces. */
-const outsideUserNamespace = new Set(['help', 'version', 'login', 'logout', 'search', 'system migrate']);
+const outsideUserNamespace = new Set(['help', 'version', 'login', 'logout', 'search']);
 
 function needsUserNamespace(path: string[], commandArgv: string[]): boolean {
   if (outsideUserNamespace.has(path.join(' '))) return false;

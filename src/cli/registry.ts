@@ -36,6 +36,14 @@ const L = {
   login: () => import('./commands/image/login.ts'),
   logout: () => import('./commands/image/logout.ts'),
   imageSearch: () => import('./commands/image/search.ts'),
+  manifestAdd: () => import('./commands/manifest/add.ts'),
+  manifestAnnotate: () => import('./commands/manifest/annotate.ts'),
+  manifestCreate: () => import('./commands/manifest/create.ts'),
+  manifestExists: () => import('./commands/manifest/exists.ts'),
+  manifestInspect: () => import('./commands/manifest/inspect.ts'),
+  manifestPush: () => import('./commands/manifest/push.ts'),
+  manifestRemove: () => import('./commands/manifest/remove.ts'),
+  manifestRm: () => import('./commands/manifest/rm.ts'),
   // containers
   ctrAttach: () => import('./commands/container/attach.ts'),
   ctrCleanup: () => import('./commands/container/cleanup.ts'),
@@ -74,6 +82,16 @@ const L = {
   systemMigrate: () => import('./commands/system/migrate.ts'),
   systemPrune: () => import('./commands/system/prune.ts'),
   unshare: () => import('./commands/unshare.ts'),
+  // networks
+  netConnect: () => import('./commands/network/connect.ts'),
+  netCreate: () => import('./commands/network/create.ts'),
+  netDisconnect: () => import('./commands/network/disconnect.ts'),
+  netExists: () => import('./commands/network/exists.ts'),
+  netInspect: () => import('./commands/network/inspect.ts'),
+  netLs: () => import('./commands/network/ls.ts'),
+  netPrune: () => import('./commands/network/prune.ts'),
+  netReload: () => import('./commands/network/reload.ts'),
+  netRm: () => import('./commands/network/rm.ts'),
   // generic
   inspect: () => import('./commands/inspect.ts'),
   help: () => import('./commands/help.ts'),
@@ -161,11 +179,34 @@ const containerChildren: CommandEntry[] = [
   ctr.wait,
 ];
 
+const manifestChildren: CommandEntry[] = [
+  { name: 'add', short: 'Add images to a manifest list or image index', load: L.manifestAdd },
+  { name: 'annotate', short: 'Add or update information about an entry in a manifest list or image index', load: L.manifestAnnotate },
+  { name: 'create', short: 'Create manifest list or image index', load: L.manifestCreate },
+  { name: 'exists', short: 'Check if a manifest list exists in local storage', load: L.manifestExists },
+  { name: 'inspect', short: 'Display the contents of a manifest list or image index', load: L.manifestInspect },
+  { name: 'push', short: 'Push a manifest list or image index to a registry', load: L.manifestPush },
+  { name: 'remove', short: 'Remove an entry from a manifest list or image index', load: L.manifestRemove },
+  { name: 'rm', short: 'Remove manifest list or image index from local storage', load: L.manifestRm },
+];
+
 const systemChildren: CommandEntry[] = [
   { name: 'df', short: "Show podman disk usage", load: L.systemDf },
   { name: 'info', short: 'Display podman system information', load: L.info },
   { name: 'migrate', short: 'Migrate containers', load: L.systemMigrate },
   { name: 'prune', short: 'Remove unused data', load: L.systemPrune },
+];
+
+const networkChildren: CommandEntry[] = [
+  { name: 'connect', short: 'Add container to a network', load: L.netConnect },
+  { name: 'create', short: 'Create networks for containers and pods', load: L.netCreate },
+  { name: 'disconnect', short: 'Disconnect a container from a network', load: L.netDisconnect },
+  { name: 'exists', short: 'network exists', load: L.netExists },
+  { name: 'inspect', short: 'Displays the raw CNI network configuration for one or more networks.', load: L.netInspect },
+  { name: 'ls', aliases: ['list'], short: 'List networks', load: L.netLs },
+  { name: 'prune', short: 'Prune unused networks', load: L.netPrune },
+  { name: 'reload', short: 'Reload firewall rules for one or more containers', load: L.netReload },
+  { name: 'rm', short: 'Remove networks', load: L.netRm },
 ];
 
 export const commands: CommandEntry[] = [
@@ -190,7 +231,9 @@ export const commands: CommandEntry[] = [
   { name: 'login', short: 'Login to a container registry', load: L.login },
   { name: 'logout', short: 'Logout of a container registry', load: L.logout },
   ctr.logs,
+  { name: 'manifest', short: 'Manipulate manifest lists and image indexes', children: manifestChildren },
   ctr.mount,
+  { name: 'network', short: 'Manage networks', children: networkChildren },
   ctr.pause,
   ctr.port,
   { name: 'ps', short: 'List containers', load: L.ctrPs },

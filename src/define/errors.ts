@@ -188,3 +188,8 @@ export class NoSuchNetworkError extends SkiffError {
 export class UnmappedIdError extends SkiffError {
   override readonly code = 'unmapped-id';
 }
+
+/** Setting up a container's network failed (addresses, ports, netavark): skiff's own error, exit 125 also for `run`. */
+export class NetworkError extends SkiffError {
+  override readonly code = 'network';
+}

@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, NameInUseError, NoSuchImageError } from '../define/errors.ts';
+import { InvalidArgumentError, NameInUseError } from '../define/errors.ts';
+import type { ImagePullOptions, PullPolicy } from './image-pull.ts';
 import { buildContainerConfig } from '../domain/containers/build-config.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { containerSpecInput } from '../domain/containers/container-spec.ts';
@@ -20,13 +21,15 @@ import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spe
 import { readHostInfo } from '../domain/containers/spec/host-info.ts';
 import { parseImageConfig } from '../domain/images/image-config.ts';
 import { lookupCandidates, matchesShortName } from '../domain/images/names.ts';
-import { findImage } from '../domain/images/resolve.ts';
+import { isRootless } from '../infra/config/paths.ts';
 import { findRuntime } from '../infra/oci/runtime.ts';
 import { randomId } from '../infra/storage/ids.ts';
 import { processAlive } from '../infra/sys/process.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
 import type { ContainerEngine } from './container-engine.ts';
+import { resolveContainerNetworks } from './container-network.ts';
 import { sweepContainers } from './container-sweep.ts';
+import { adjustForRootless } from './rootless-spec.ts';
 
 const pullPolicies = ['missing', 'never', 'always', 'newer'];
 
@@ -62,12 +65,11 @@ function chooseRuntime(ce: ContainerEngine, configured: string, runtimes: Record
   return wanted || runtime.name;
 }
 
-export async function createContainer(ce: ContainerEngine, opts: ContainerCreateOptions): Promise<string> {
+export async function createContainer(ce: ContainerEngine, opts: ContainerCreateOptions, pull: ImagePullOptions = {}): Promise<string> {
   const store = ce.engine.store;
   const conf = await ce.conf();
   if (opts.pull !== undefined && !pullPolicies.includes(opts.pull)) throw new InvalidArgumentError(`unsupported pull policy ${JSON.stringify(opts.pull)}`);
-  const img = findImage(store.images, opts.image);
-  if (!img) throw new NoSuchImageError(opts.image);
+  const img = await ce.engine.images.ensureImage(opts.image, (opts.pull ?? 'missing') as PullPolicy, pull);
   if (opts.cidFile && fs.existsSync(opts.cidFile)) {
     throw new InvalidArgumentError(`container id file exists. Ensure another container is not using it or delete ${opts.cidFile}`);
   }
@@ -95,10 +97,12 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
     engineArgs: ce.engineArgs(runtime),
     defaultLogPath: path.join(ce.userdataDir(id), 'ctr.log'),
     created: nowRfc3339(),
+    rootless: isRootless(),
   });
+  await resolveContainerNetworks(ce, config);
   for (const m of config.mounts) if (m.type === 'volume' && !m.name) config.anonymousVolumes.push((m.name = randomId()));
   // The spec as far as it is known before the rootfs is mounted: every flag is checked here.
-  const spec = generateSpec(
+  const { input, warnings } = await adjustForRootless(
     containerSpecInput({
       config,
       rootfs: ce.mountPoint(id),
@@ -109,7 +113,10 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
       volumePaths: new Map(),
       devices: containerDevices(config),
     }),
+    { explicitPidsLimit: opts.pidsLimit !== undefined, userns: config.namespaces.user, user: config.user },
   );
+  for (const w of warnings) ce.engine.options.warn?.(w);
+  const spec = generateSpec(input);
   fs.mkdirSync(store.paths.staging, { recursive: true, mode: 0o700 });
   const stage = fs.mkdtempSync(path.join(store.paths.staging, `${process.pid}-ctr-`));
   try {

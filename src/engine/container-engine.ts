@@ -14,12 +14,14 @@
  * Locks are flock(2) files under `<runroot>/locks`, re-entrant within one process; never
  * hold one while waiting for a container to exit (stop and wait release it first).
  */
+import type { ImagePullOptions } from './image-pull.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NoSuchContainerError } from '../define/errors.ts';
 import { ContainerRepo, type ContainerRecord } from '../domain/containers/container-repo.ts';
 import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
 import type { ContainersConf } from '../infra/config/containers-conf.ts';
+import { isRootless } from '../infra/config/paths.ts';
 import { findRuntime, type OciRuntime } from '../infra/oci/runtime.ts';
 import { isMounted, mountOverlay, unmount } from '../infra/storage/overlay.ts';
 import type {
@@ -28,6 +30,7 @@ import type {
   ListContainer, LogLine, PruneContainerReport, BatchReport, WaitReport,
 } from './container-reports.ts';
 import { inspectContainer } from './container-inspect.ts';
+import { keepIdLower } from './keep-id-rootfs.ts';
 import type { Engine } from './engine.ts';
 
 export type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
@@ -163,12 +166,17 @@ export class ContainerEngine {
         const image = store.images.get(rec.config.imageId);
         const chain = image ? store.layers.chain(image.topLayer) : [];
         const dir = this.containerDir(id);
+        const lowerLinks = chain.map((l) => l.link).reverse();
+        const rootless = isRootless();
         mountOverlay({
           layersDir: store.paths.layers,
-          lowerLinks: chain.map((l) => l.link).reverse(),
+          lowerLinks,
           upperDir: path.join(dir, 'diff'),
           workDir: path.join(dir, 'work'),
           target,
+          // In a user namespace overlay keeps its metadata in user.* xattrs (kernel ≥ 5.11).
+          ...(rootless ? { options: ['userxattr'] } : {}),
+          ...(rootless && rec.config.namespaces.user === 'keep-id' ? { lowerDirs: [keepIdLower(store.paths.layers, lowerLinks, dir)] } : {}),
         });
       }
       const count = live && row ? Number(row.count) + 1 : 1;
@@ -242,10 +250,10 @@ export class ContainerEngine {
 
   // ---- verbs -----------------------------------------------------------------------------
 
-  /** `create`: returns the new container's ID. */
-  async create(opts: ContainerCreateOptions): Promise<string> {
+  /** `create`: returns the new container's ID. The image is pulled as `opts.pull` says, with `pull`'s registry options. */
+  async create(opts: ContainerCreateOptions, pull: ImagePullOptions = {}): Promise<string> {
     const { createContainer } = await import('./container-create.ts');
-    return createContainer(this, opts);
+    return createContainer(this, opts, pull);
   }
 
   /** `init`: prepares and creates the container in the runtime without starting it. */

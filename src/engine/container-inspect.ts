@@ -11,6 +11,7 @@ import { parseHumanSize } from '../domain/containers/option-parsers.ts';
 import { parseSignal } from '../domain/containers/spec/process-config.ts';
 import type { RuntimeSpec } from '../infra/oci/runtime-spec.ts';
 import type { ContainerEngine } from './container-engine.ts';
+import { networkSettings, portBindings } from './container-network-inspect.ts';
 import type { ContainerInspectReport } from './container-reports.ts';
 
 const zeroTime = '0001-01-01T00:00:00Z';
@@ -179,11 +180,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
     },
     Mounts: inspectMounts(ce, c),
     Dependencies: [],
-    NetworkSettings: {
-      EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
-      MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
-      SandboxKey: s.netnsPath,
-    },
+    NetworkSettings: networkSettings(c, s),
     Namespace: '',
     IsInfra: false,
     IsService: false,
@@ -223,7 +220,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       ContainerIDFile: c.cidFile,
       LogConfig: { Type: c.logDriver, Config: null, Path: c.logPath, Tag: c.logTag, Size: humanSize(logMaxSize(c)) },
       NetworkMode: c.networkMode,
-      PortBindings: {},
+      PortBindings: portBindings(c),
       RestartPolicy: { Name: c.restartPolicy.name, MaximumRetryCount: c.restartPolicy.maxRetries },
       AutoRemove: c.autoRemove,
       VolumeDriver: '',
@@ -242,7 +239,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       OomScoreAdj: c.oomScoreAdj ?? 0,
       PidMode: namespaceMode(c.namespaces.pid, 'private'),
       Privileged: c.privileged,
-      PublishAllPorts: false,
+      PublishAllPorts: c.publishAll === true,
       ReadonlyRootfs: c.readOnly,
       SecurityOpt: c.securityOpts,
       Tmpfs: tmpfsMap(c),

@@ -28,6 +28,8 @@ import { logMaxSize } from './container-inspect.ts';
 import { containerDevices } from './container-create.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { resolveNamespaceFor } from './container-namespaces.ts';
+import { setupNetworkLocked, teardownNetworkLocked } from './container-network.ts';
+import { adjustForRootless } from './rootless-spec.ts';
 import type { BatchReport, ContainerCleanupOptions, ContainerStartOptions } from './container-reports.ts';
 import { volumePathsFor } from './container-volumes.ts';
 
@@ -100,21 +102,28 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     rec = ce.repo.updateState(id, (s) => ({ ...s, mountPoint }));
   }
   try {
+    await ce.engine.networks.load();
+    const net = await setupNetworkLocked(ce, rec);
+    rec = net.rec;
+    const netnsPath = rec.state.netnsPath;
+    const resolveNamespace = resolveNamespaceFor(ce);
     const rootfs = rec.state.mountPoint;
-    const spec = generateSpec(
+    const { input } = await adjustForRootless(
       containerSpecInput({
         config,
         rootfs,
         user: resolveUser(rootfs, config.user, config.groupAdd),
-        runFiles: prepareRunFiles(userdata, containerRunFilesOptions(config, conf, isRootless())),
+        runFiles: prepareRunFiles(userdata, containerRunFilesOptions(config, conf, isRootless(), net.info)),
         conf,
         host: readHostInfo(),
         volumePaths: volumePathsFor(ce, config, rootfs),
         devices: containerDevices(config),
         ...(config.init ? { initPath: findInit(config.initPath || conf.containers.initPath, conf.engine.helperBinariesDir) } : {}),
-        resolveNamespace: resolveNamespaceFor(ce),
+        resolveNamespace: (value, type) => (value === 'bridge' && netnsPath ? `ns:${netnsPath}` : resolveNamespace(value, type)),
       }),
+      { userns: config.namespaces.user, user: config.user },
     );
+    const spec = generateSpec(input);
     fs.writeFileSync(path.join(userdata, 'config.json'), formatSpec(spec));
     fs.mkdirSync(ce.exitDir, { recursive: true, mode: 0o700 });
     fs.rmSync(ce.exitCodeFile(id), { force: true });
@@ -143,6 +152,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: '' }));
   } catch (err) {
     ce.unmountRootfs(id);
+    await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
     ce.repo.updateState(id, (s) => ({ ...s, mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
     throw err;
   }
@@ -172,6 +182,8 @@ export async function startCreatedLocked(ce: ContainerEngine, rec: ContainerReco
   } catch (err) {
     await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'created' } }, runtime);
     if (rec.state.mountPoint) ce.unmountRootfs(id);
+    await ce.engine.networks.load();
+    await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
     ce.repo.updateState(id, (s) => ({ ...s, status: 'configured', mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
     throw err;
   }
@@ -234,6 +246,8 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
   const oom = wasLive && oomKilled(ce, config);
   await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
   if (rec.state.mountPoint) ce.unmountRootfs(id);
+  await ce.engine.networks.load();
+  await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
   let next = ce.repo.updateState(id, (s) => ({
     ...s,
     ...(wasLive ? { status: 'exited' as const, exitCode: code, finishedAt, oomKilled: oom } : {}),

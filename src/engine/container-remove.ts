@@ -12,6 +12,7 @@ import { randomId } from '../infra/storage/ids.ts';
 import { filterPredicate, forEachContainer } from './container-batch.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { liveStates, syncLocked, teardownRuntime } from './container-lifecycle.ts';
+import { teardownNetworkLocked } from './container-network.ts';
 import type { BatchReport, ContainerRmOptions, PruneContainerReport } from './container-reports.ts';
 import { stopOne } from './container-stop.ts';
 import { sweepContainers } from './container-sweep.ts';
@@ -23,6 +24,8 @@ export async function removeLocked(ce: ContainerEngine, rec: ContainerRecord, op
   const id = rec.config.id;
   await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
   ce.unmountRootfs(id, true);
+  await ce.engine.networks.load();
+  await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
   const aside = path.join(store.paths.staging, `trash-ctr-${randomId().slice(0, 16)}`);
   fs.mkdirSync(store.paths.staging, { recursive: true, mode: 0o700 });
   store.db.write(() => {

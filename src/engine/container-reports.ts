@@ -2,6 +2,7 @@
  * Options and reports of the container engine, with Podman's JSON field names where they
  * are printed (`ps --format json`, `inspect`).
  */
+import type { ImagePullOptions } from './image-pull.ts';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
 
@@ -75,6 +76,8 @@ export interface AttachStreams {
 
 export interface ContainerRunOptions {
   create: ContainerCreateOptions;
+  /** registry options for pulling the image (`--pull`) */
+  pull?: ImagePullOptions;
   /** print the ID and return once it runs (`-d`) */
   detach?: boolean;
   streams?: AttachStreams;

@@ -7,7 +7,7 @@
  * container runs.
  */
 import path from 'node:path';
-import { CannotInvokeError, ExitCode, InvalidStateError, NoSuchContainerError, SkiffError } from '../define/errors.ts';
+import { CannotInvokeError, ExitCode, InvalidStateError, NetworkError, NoSuchContainerError, SkiffError } from '../define/errors.ts';
 import { checkTransition, type ContainerConfig } from '../domain/containers/model.ts';
 import { attach } from '../infra/oci/attach.ts';
 import { waitForExitCode } from '../infra/oci/exit-file.ts';
@@ -19,6 +19,7 @@ type AttachOpts = Omit<ContainerRunOptions, 'create' | 'detach'>;
 
 /** Podman's run: a container that cannot be started is "cannot invoke" (126) unless not found (127). */
 function runError(err: unknown): unknown {
+  if (err instanceof NetworkError) return err;
   if (err instanceof SkiffError && err.exitCode === ExitCode.engine) return new CannotInvokeError(err.message, { cause: err });
   return err;
 }
@@ -90,7 +91,7 @@ async function attachAndWait(ce: ContainerEngine, id: string, opts: AttachOpts, 
 }
 
 export async function runContainer(ce: ContainerEngine, opts: ContainerRunOptions): Promise<ContainerRunReport> {
-  const id = await ce.create(opts.create);
+  const id = await ce.create(opts.create, opts.pull);
   ce.repo.updateState(id, (s) => ({ ...s, runnerPid: process.pid }));
   try {
     if (opts.detach) {

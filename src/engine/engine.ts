@@ -5,6 +5,7 @@
 import type { Store } from '../infra/storage/store.ts';
 import { ContainerEngine } from './container-engine.ts';
 import { ImageEngine } from './image-engine.ts';
+import { NetworkEngine } from './network-engine.ts';
 import { resolveStoreLocation } from './store-location.ts';
 import { SystemEngine } from './system-engine.ts';
 
@@ -18,6 +19,8 @@ export interface EngineOptions {
   eventsBackend?: string | undefined;
   tmpdir?: string | undefined;
   conmon?: string | undefined;
+  /** Where non-fatal warnings go (the CLI prints them as `WARN[0000] …`). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 export class Engine {
@@ -26,12 +29,14 @@ export class Engine {
   readonly images: ImageEngine;
   readonly containers: ContainerEngine;
   readonly system: SystemEngine;
+  readonly networks: NetworkEngine;
   constructor(options: EngineOptions, store: Store) {
     this.options = options;
     this.store = store;
     this.images = new ImageEngine(this);
     this.containers = new ContainerEngine(this);
     this.system = new SystemEngine(this);
+    this.networks = new NetworkEngine(this);
   }
 
   get tmpDir(): string {

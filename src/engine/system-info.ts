@@ -88,7 +88,8 @@ export function goArch(arch: string = process.arch): string {
 export async function collectInfo(engine: Engine): Promise<SystemInfo> {
   const { loadContainersConf } = await import('../infra/config/containers-conf.ts');
   const conf = loadContainersConf();
-  const rootless = process.geteuid?.() !== 0;
+  const { isRootless } = await import('../infra/config/paths.ts');
+  const rootless = isRootless();
   const [runtime, conmon] = await Promise.all([runtimeInfo(engine, conf.engine.runtime, conf.engine.runtimes), conmonInfo(engine.options.conmon, conf.engine.conmonPath)]);
   const cgroup2 = isCgroup2();
   const meminfo = readMeminfo();
@@ -102,7 +103,7 @@ export async function collectInfo(engine: Engine): Promise<SystemInfo> {
     distribution: distribution(),
     eventLogger: engine.options.eventsBackend ?? conf.engine.eventsLogger,
     hostname: os.hostname(),
-    idMappings: rootless ? { gidmap: idMap('/etc/subgid', process.getgid!()), uidmap: idMap('/etc/subuid', process.getuid!()) } : { gidmap: null, uidmap: null },
+    idMappings: rootless ? { gidmap: idMap('/proc/self/gid_map'), uidmap: idMap('/proc/self/uid_map') } : { gidmap: null, uidmap: null },
     kernel: os.release(),
     logDriver: conf.containers.logDriver,
     memFree: os.freemem(),
@@ -244,18 +245,13 @@ function distribution(): HostInfo['distribution'] {
   return out;
 }
 
-/** The caller's own ID, then its /etc/subuid (or subgid) range, as a rootless user namespace maps them. */
-function idMap(file: string, id: number): IdMap[] {
-  const maps: IdMap[] = [{ container_id: 0, host_id: id, size: 1 }];
-  const name = os.userInfo().username;
-  let next = 1;
-  for (const line of readText(file).split('\n')) {
-    const [who, start, count] = line.split(':');
-    if (who !== name && who !== String(id)) continue;
-    maps.push({ container_id: next, host_id: Number(start), size: Number(count) });
-    next += Number(count);
-  }
-  return maps;
+/** The rootless user namespace's mapping (commands run inside it), as /proc/self/uid_map shows it. */
+function idMap(file: string): IdMap[] {
+  return readText(file)
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter((f) => f.length === 3)
+    .map(([inner, outer, size]) => ({ container_id: inner!, host_id: outer!, size: size! }));
 }
 
 function readMeminfo(): Map<string, number> {

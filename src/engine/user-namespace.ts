@@ -4,16 +4,26 @@
  */
 import { constants as osConstants } from 'node:os';
 import { CannotInvokeError, CommandNotFoundError, InvalidArgumentError } from '../define/errors.ts';
-import type { EngineOptions } from './engine.ts';
+import { inUserNamespace } from '../infra/rootless/user-namespace.ts';
+import type { BatchReport } from './container-reports.ts';
+import type { Engine, EngineOptions } from './engine.ts';
 
 export { inUserNamespace, joinableUserNamespace, reexecInUserNamespace } from '../infra/rootless/user-namespace.ts';
 export type { UserNamespace } from '../infra/rootless/user-namespace.ts';
 
-/** `system migrate`: stop the pause process; the next command starts a namespace with the current /etc/subuid. */
-export async function stopUserNamespace(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  if (process.geteuid!() === 0) return false;
+/**
+ * `system migrate` for a rootless user (runs inside the namespace): stops the user's running
+ * containers, then the pause process, so the next command starts a namespace with the
+ * current /etc/subuid and /etc/subgid. Nothing to do for root.
+ */
+export async function migrateUserNamespace(openEngine: () => Promise<Engine>, env: NodeJS.ProcessEnv = process.env): Promise<BatchReport[]> {
+  const { ROOTLESS_UID_ENV, isRootless } = await import('../infra/config/paths.ts');
+  if (!isRootless(env)) return [];
+  const reports = await (await openEngine()).containers.stop([], { all: true });
   const { stopPauseProcess } = await import('../infra/rootless/pause-process.ts');
-  return stopPauseProcess(env, process.getuid!());
+  const inside = inUserNamespace(env);
+  stopPauseProcess(env, inside ? Number(env[ROOTLESS_UID_ENV]) : process.getuid!(), inside);
+  return reports;
 }
 
 export interface UnshareOptions {

@@ -144,13 +144,11 @@ export class FrontServer {
         const out = { ...up.headers };
         if (typeof out.location === 'string') out.location = out.location.replace(`http://${registry.host}`, `${scheme}://${self!.host}`);
         res.writeHead(up.statusCode ?? 502, out);
-        if (self!.cutNextBlob && req.method === 'GET' && up.statusCode === 200 && url.pathname.includes('/blobs/sha256:') && Number(up.headers['content-length']) > 1000) {
+        if (self!.cutNextBlob && req.method === 'GET' && up.statusCode === 200 && url.pathname.includes('/blobs/sha256:') && Number(up.headers['content-length']) > 100_000) {
           self!.cutNextBlob = false;
-          console.error("CUT", url.pathname);
           up.once('data', (chunk: Buffer) => {
-            res.write(chunk.subarray(0, 500));
             up.destroy();
-            res.socket?.destroy();
+            res.write(chunk.subarray(0, 500), () => setTimeout(() => res.socket?.destroy(), 50));
           });
           return;
         }

@@ -13,11 +13,15 @@ after(() => rmSync(empty, { recursive: true, force: true }));
 const conf = loadContainersConf({ systemRoot: empty, env: { HOME: empty }, rootless: false, host: { systemd: false, cgroup2: false, selinux: false, seccompOverride: false, sessionBus: false } });
 const id = 'f'.repeat(64);
 
-function build(options: Partial<ContainerCreateOptions>, image: BuildConfigInput['image']['config'] = { Cmd: ['sh'], Env: ['PATH=/bin', 'IMG=1'], WorkingDir: '/data', Labels: { a: 'img' } }) {
-  return buildContainerConfig({
+function build(options: Partial<ContainerCreateOptions>, image?: BuildConfigInput['image']['config']) {
+  return buildContainerConfig(buildInput(options, image));
+}
+
+function buildInput(options: Partial<ContainerCreateOptions>, image: BuildConfigInput['image']['config'] = { Cmd: ['sh'], Env: ['PATH=/bin', 'IMG=1'], WorkingDir: '/data', Labels: { a: 'img' } }): BuildConfigInput {
+  return {
     id, name: 'n', options: { image: 'busybox', ...options }, image: { id: 'i'.repeat(64), name: 'localhost/busybox:latest', digest: 'sha256:d', config: image },
     conf, runtime: 'crun', cgroupManager: 'cgroupfs', engineArgs: [], defaultLogPath: '/x/ctr.log', created: '2026-01-01T00:00:00Z',
-  });
+  };
 }
 
 test('image settings are the defaults, flags override them', () => {
@@ -28,7 +32,8 @@ test('image settings are the defaults, flags override them', () => {
   assert.deepEqual(c.labels, { a: 'img' });
   assert.equal(c.stopSignal, 'SIGTERM');
   assert.equal(c.stopTimeout, 10);
-  assert.equal(c.networkMode, 'none');
+  assert.deepEqual([c.networkMode, c.networks], ['bridge', ['podman']]);
+  assert.equal(buildContainerConfig({ ...buildInput({}), rootless: true }).networkMode, 'none');
   assert.equal(c.shmSize, 65536000);
   assert.equal(c.resources.pidsLimit, 2048);
   const o = build({ command: ['echo', 'hi'], entrypoint: '["/bin/x"]', workdir: '/w', labels: ['a=flag', 'b'], hostname: 'h', user: 'app', restart: 'on-failure:2', memory: '64m' });
@@ -47,7 +52,10 @@ test("Podman's checks", () => {
   assert.throws(() => build({ memorySwap: '1g' }), /always set a memory limit when using a memoryswap limit/);
   assert.throws(() => build({ stopSignal: 'FOO' }), { message: 'invalid signal: FOO' });
   assert.throws(() => build({ ulimits: ['nofile=abc'] }), /invalid ulimit argument/);
-  assert.throws(() => build({ network: ['bridge'] }), /unable to find network with name or ID bridge: network not found/);
+  assert.throws(() => build({ network: ['none', 'host'] }), /cannot set multiple networks without bridge network mode, selected mode none/);
+  assert.throws(() => build({ publish: ['90-80:80-90'] }), /the end is below the start/);
+  assert.throws(() => build({ publish: ['1.2.3:80:80'] }), /invalid IP address/);
+  assert.throws(() => build({ publish: ['70000:80'] }), /ports must be between 1 and 65535/);
   assert.throws(() => build({ capAdd: ['NOPE'] }), /unknown capability "CAP_NOPE"/);
 });
 
@@ -60,6 +68,7 @@ test('environment: defaults, container=podman, image, files, flags, then --unset
 test('-p specs and random names', () => {
   assert.deepEqual(parsePublish('127.0.0.1:8080:80/udp'), { hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'udp', range: 1 });
   assert.deepEqual(parsePublish('80'), { hostIp: '', hostPort: 0, containerPort: 80, protocol: 'tcp', range: 1 });
+  assert.deepEqual(parsePublish('8000-8001:80-81'), { hostIp: '', hostPort: 8000, containerPort: 80, protocol: 'tcp', range: 2 });
   assert.match(randomContainerName(), /^[a-z]+_[a-z]+$/);
   const taken = new Set<string>();
   for (let i = 0; i < 50; i++) taken.add(freeContainerName((n) => taken.has(n)));

@@ -3,12 +3,14 @@
  * container's ContainerConfig, with Podman 4.3's precedence (flag > image > containers.conf)
  * and its checks. Pure except for reading env and label files and stat-ing bind sources.
  */
+import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainersConf } from '../../infra/config/containers-conf.ts';
 import type { ContainerConfig as ImageContainerConfig } from '../images/image-config.ts';
 import type { ContainerCreateOptions } from './create-options.ts';
 import type { ContainerConfig, MountSpec, PortMapping } from './model.ts';
+import { parseNetworkFlags } from './network-flags.ts';
 import { parseMountFlag, parseTmpfsFlag, parseVolumeFlag } from './mount-flags.ts';
 import {
   checkContainerName, checkSeconds, parseEntrypoint, parseKeyValues, parseLogDriver, parseLogOpts, parseMemorySwap,
@@ -32,6 +34,8 @@ export interface BuildConfigInput {
   /** where a k8s-file log goes unless `--log-opt path=` says otherwise */
   defaultLogPath: string;
   created: string;
+  /** rootless containers get no bridge by default (their networking is slirp4netns/pasta) */
+  rootless?: boolean;
 }
 
 const proxyVars = ['http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY'];
@@ -69,19 +73,22 @@ export function parsePublish(spec: string): PortMapping {
   };
   const [ctrStart, ctrEnd] = range(parts.at(-1)!);
   const hostText = parts.length >= 2 ? parts.at(-2)! : '';
-  const [hostStart] = hostText === '' ? [0] : range(hostText);
+  const [hostStart, hostEnd] = hostText === '' ? [0, ctrEnd - ctrStart] : range(hostText);
+  for (const p of [ctrStart, ctrEnd, ...(hostText === '' ? [] : [hostStart, hostEnd])]) {
+    if (p < 1 || p > 65535) throw new InvalidArgumentError(`invalid port number ${p} in ${JSON.stringify(spec)}: ports must be between 1 and 65535`);
+  }
+  if (ctrEnd < ctrStart || hostEnd < hostStart) throw new InvalidArgumentError(`invalid port range in ${JSON.stringify(spec)}: the end is below the start`);
+  if (hostEnd - hostStart !== ctrEnd - ctrStart) throw new InvalidArgumentError(`host and container port ranges in ${JSON.stringify(spec)} differ in length`);
   const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(':').replace(/^\[|\]$/g, '') : '';
+  if (hostIp !== '' && isIP(hostIp) === 0) throw new InvalidArgumentError(`invalid IP address ${JSON.stringify(hostIp)} in port spec ${JSON.stringify(spec)}`);
   return { hostIp, hostPort: hostStart, containerPort: ctrStart, protocol, range: ctrEnd - ctrStart + 1 };
 }
 
-/** `--network`: what skiff can do without bridge networks yet. */
-function networkMode(values: readonly string[] | undefined, conf: ContainersConf): string {
-  const modes = (values ?? []).flatMap((v) => v.split(',')).filter(Boolean);
-  if (modes.length > 1) throw new InvalidArgumentError(`cannot set multiple networks without bridge network mode, selected mode ${modes[0]}: invalid argument`);
-  const mode = modes[0] ?? (conf.containers.netns === 'host' ? 'host' : 'none');
-  if (mode === 'none' || mode === 'host' || mode.startsWith('ns:') || mode.startsWith('container:')) return mode;
-  if (mode === 'private') return 'none';
-  throw new InvalidArgumentError(`unable to find network with name or ID ${mode}: network not found`);
+/** What no `--network` gives: containers.conf's netns, where `private` is the default bridge for root. */
+function defaultNetworkMode(conf: ContainersConf, rootless: boolean): string {
+  const netns = conf.containers.netns;
+  if (netns === 'host' || netns === 'none') return netns;
+  return rootless ? 'none' : 'bridge';
 }
 
 function shmSize(text: string): number {
@@ -161,7 +168,12 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
   const command = opts.command && opts.command.length > 0 ? [...opts.command] : opts.entrypoint !== undefined ? [] : [...(img.Cmd ?? [])];
   const argv = [...entrypoint, ...command];
   if (argv.length === 0) throw new InvalidArgumentError('no command or entrypoint provided, and no CMD or ENTRYPOINT from image');
-  const net = networkMode(opts.network, conf);
+  const choice = parseNetworkFlags(
+    { values: opts.network, ip: opts.ip, ip6: opts.ip6, macAddress: opts.macAddress, aliases: opts.networkAliases },
+    defaultNetworkMode(conf, input.rootless === true),
+    conf.network.defaultNetwork || 'podman',
+  );
+  const net = choice.mode;
   const uts = opts.uts ?? (conf.containers.utsns === 'private' ? '' : conf.containers.utsns);
   const hostname = opts.hostname ?? (imageUsesHostUts(uts, net) ? osHostname() : img.Hostname || id.slice(0, 12));
   const restartPolicy = parseRestartPolicy(opts.restart ?? '');
@@ -215,7 +227,9 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     ports: (opts.publish ?? []).map(parsePublish),
     exposedPorts: [...exposed],
     networkMode: net,
-    networks: [],
+    networks: choice.networks,
+    ...(Object.keys(choice.options).length > 0 ? { networkOptions: choice.options } : {}),
+    ...(opts.publishAll ? { publishAll: true } : {}),
     dns: {
       servers: opts.dns ?? conf.containers.dnsServers,
       searches: opts.dnsSearch ?? conf.containers.dnsSearches,

@@ -31,13 +31,19 @@ export interface ContainerSpecContext {
   resolveNamespace?: (value: string, type: NamespaceType) => string;
 }
 
+/** `none` and a bridge not yet set up (a create-time check) are a fresh namespace. */
+const privateNet = (value: string) => (value === 'none' || value === 'bridge' ? 'private' : value);
+
 /** Podman's namespace words: `none` networking is a private namespace with loopback only. */
-export function containerNamespaces(config: ContainerConfig, resolve: (value: string, type: NamespaceType) => string = (v) => v): Namespaces {
+/** Before the engine can resolve `container:NAME` (create-time checks), it stands for a namespace of its own. */
+const unresolved = (value: string) => (/^container:(?!\d+$)/.test(value) ? 'private' : value);
+
+export function containerNamespaces(config: ContainerConfig, resolve: (value: string, type: NamespaceType) => string = unresolved): Namespaces {
   const ns = config.namespaces;
   const mode = (value: string, type: NamespaceType) => parseNamespaceMode(resolve(value, type), type);
   return {
     pid: mode(ns.pid, 'pid'),
-    net: mode(ns.net === 'none' ? 'private' : ns.net, 'network'),
+    net: parseNamespaceMode(privateNet(resolve(ns.net, 'network')), 'network'),
     ipc: mode(ns.ipc, 'ipc'),
     uts: mode(ns.uts === '' ? (ns.net === 'host' ? 'host' : 'private') : ns.uts, 'uts'),
     cgroup: mode(ns.cgroupns, 'cgroup'),
@@ -116,14 +122,41 @@ export function containerSpecInput(ctx: ContainerSpecContext): SpecInput {
   };
 }
 
+/** What bridge networking set up, for /etc/hosts and /etc/resolv.conf. */
+export interface NetworkRunInfo {
+  /** the container's addresses */
+  ips: string[];
+  /** aardvark-dns servers of its DNS-enabled networks */
+  dnsServers: string[];
+  dnsSearch: string[];
+  /** the address the host answers on (host.containers.internal) */
+  hostAddress?: string;
+}
+
 /** The per-container files: no resolv.conf without networking (as Podman does for `none`). */
-export function containerRunFilesOptions(c: ContainerConfig, conf: ContainersConf, rootless: boolean): RunFilesOptions {
+export function containerRunFilesOptions(c: ContainerConfig, conf: ContainersConf, rootless: boolean, network?: NetworkRunInfo): RunFilesOptions {
   const net = c.namespaces.net;
   return {
     hostname: c.hostname,
     name: c.name,
-    hosts: c.noHosts ? null : { addHosts: c.addHosts, ips: [], ...(conf.containers.baseHostsFile ? { baseHostsFile: conf.containers.baseHostsFile } : {}) },
-    resolvConf: net === 'none' ? null : { dnsServers: c.dns.servers, dnsSearch: c.dns.searches, dnsOptions: c.dns.options, privateNetwork: net !== 'host' },
+    hosts: c.noHosts
+      ? null
+      : {
+          addHosts: c.addHosts,
+          ips: network?.ips ?? [],
+          ...(network?.hostAddress ? { hostContainersInternal: network.hostAddress } : {}),
+          ...(conf.containers.baseHostsFile ? { baseHostsFile: conf.containers.baseHostsFile } : {}),
+        },
+    resolvConf:
+      net === 'none'
+        ? null
+        : {
+            dnsServers: c.dns.servers,
+            dnsSearch: c.dns.searches.length > 0 ? c.dns.searches : (network?.dnsSearch ?? []),
+            dnsOptions: c.dns.options,
+            privateNetwork: net !== 'host',
+            ...(network && network.dnsServers.length > 0 && c.dns.servers.length === 0 ? { networkServers: network.dnsServers } : {}),
+          },
     containerenv: { privileged: c.privileged, info: { engine: 'skiff', name: c.name, id: c.id, image: c.imageName, imageId: c.imageId, rootless } },
     ...(c.timezone ? { timezone: c.timezone } : {}),
   };

@@ -78,7 +78,7 @@ export function parseNetworkFlags(flags: NetworkFlags, defaultMode: string, defa
   };
   for (const v of values) {
     if (soleModes.includes(v) || v === 'private' || v.startsWith('ns:') || v.startsWith('container:') || v.startsWith('slirp4netns:') || v.startsWith('pasta:')) {
-      if (values.length > 1) throw new InvalidArgumentError(`can only set extra network names, selected mode ${v} conflicts with bridge: invalid argument`);
+      if (values.length > 1) throw new InvalidArgumentError(`cannot set multiple networks without bridge network mode, selected mode ${v}: invalid argument`);
       mode = v === 'private' ? defaultMode : v;
       if (mode.startsWith('slirp4netns') || mode.startsWith('pasta')) throw new InvalidArgumentError(`network mode ${v} is only for rootless containers, which skiff runs without networking so far`);
       continue;

@@ -9,9 +9,11 @@ import type { Readable } from 'node:stream';
 import { CorruptContentError } from '../../define/errors.ts';
 import type { Store } from '../../infra/storage/store.ts';
 import type { ImageRecord } from '../../infra/storage/records.ts';
+import type { PreparedLayer } from '../../infra/storage/layer-store.ts';
 import { buildDockerManifest, buildOciManifest } from '../../infra/image/manifest.ts';
 import { MediaType } from '../../infra/image/types.ts';
 import { parseImageConfig } from './image-config.ts';
+import { runLimited } from './run-limited.ts';
 
 export interface IncomingLayer {
   /** raw blob bytes (gzip, zstd or plain tar) */
@@ -30,6 +32,11 @@ export interface IncomingImage {
   names: string[];
   /** other manifest digests the image answers to (an index it was pulled through) */
   digests?: string[] | undefined;
+  /**
+   * Layers extracted at once (registry pulls); they are then committed in chain order, and
+   * none is recorded unless all were extracted. Default 1: one by one.
+   */
+  concurrency?: number | undefined;
   /** media type style of a generated manifest */
   generatedManifest?: 'oci' | 'docker';
 }
@@ -38,26 +45,58 @@ function digestOf(b: Buffer): string {
   return `sha256:${createHash('sha256').update(b).digest('hex')}`;
 }
 
+/** Extracts, concurrently, the layers whose chain the store lacks; all or none. */
+async function prepareLayers(store: Store, image: IncomingImage, diffIds: string[]): Promise<(PreparedLayer | undefined)[]> {
+  const prepared: (PreparedLayer | undefined)[] = new Array(image.layers.length);
+  const tasks: (() => Promise<void>)[] = [];
+  let parent: string | undefined;
+  for (let i = 0; i < image.layers.length; i++) {
+    const id = store.layers.idFor(parent, diffIds[i]!);
+    parent = id;
+    if (store.layers.get(id)) continue;
+    const layer = image.layers[i]!;
+    tasks.push(async () => {
+      prepared[i] = await store.layers.prepare(() => layer.open(), { diffId: diffIds[i], compressedDigest: layer.digest, compressedSize: layer.size });
+    });
+  }
+  try {
+    await runLimited(tasks, image.concurrency ?? 1);
+  } catch (err) {
+    await Promise.all(prepared.map((p) => p && store.layers.discard(p)));
+    throw err;
+  }
+  return prepared;
+}
+
 export async function storeImage(store: Store, image: IncomingImage): Promise<ImageRecord> {
   const cfg = parseImageConfig(image.config);
   const diffIds = cfg.rootfs?.diff_ids ?? [];
   if (diffIds.length !== image.layers.length) {
     throw new CorruptContentError(`image config lists ${diffIds.length} layers, but the image has ${image.layers.length}`);
   }
+  const prepared = (image.concurrency ?? 1) > 1 ? await prepareLayers(store, image, diffIds) : [];
   let parent: string | undefined;
   let size = 0;
   const layerDescriptors: { size: number; digest: string }[] = [];
-  for (let i = 0; i < image.layers.length; i++) {
-    const layer = image.layers[i]!;
-    const rec = await store.layers.put(() => layer.open(), {
-      parent,
-      diffId: diffIds[i],
-      compressedDigest: layer.digest,
-      compressedSize: layer.size,
-    });
-    parent = rec.id;
-    size += rec.uncompressedSize;
-    layerDescriptors.push({ size: rec.uncompressedSize, digest: rec.diffId });
+  try {
+    for (let i = 0; i < image.layers.length; i++) {
+      const layer = image.layers[i]!;
+      const ready = prepared[i];
+      prepared[i] = undefined;
+      const rec = ready
+        ? await store.layers.commitPrepared(ready, parent)
+        : await store.layers.put(() => layer.open(), {
+            parent,
+            diffId: diffIds[i],
+            compressedDigest: layer.digest,
+            compressedSize: layer.size,
+          });
+      parent = rec.id;
+      size += rec.uncompressedSize;
+      layerDescriptors.push({ size: rec.uncompressedSize, digest: rec.diffId });
+    }
+  } finally {
+    await Promise.all(prepared.map((p) => p && store.layers.discard(p)));
   }
   let manifest = image.manifest;
   let manifestType = image.manifestType;

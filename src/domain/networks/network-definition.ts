@@ -65,7 +65,8 @@ function checkOptions(driver: string, options: Record<string, string>): Record<s
     if (!knownOptions[driver]!.includes(k)) throw new InvalidArgumentError(`unsupported ${driver} network option ${k}`);
     if ((k === 'mtu' || k === 'vlan') && !/^\d+$/.test(v)) throw new InvalidArgumentError(`${k} ${JSON.stringify(v)} is not a number`);
     if (k === 'isolate' && !['true', 'false', 'strict'].includes(v)) throw new InvalidArgumentError(`isolate ${JSON.stringify(v)} is not a boolean`);
-    if (k === 'com.docker.network.bridge.name') continue;
+    // both name the host interface, which the network keeps as network_interface
+    if (k === 'com.docker.network.bridge.name' || k === 'parent') continue;
     out[k] = v;
   }
   return out;
@@ -128,7 +129,7 @@ export function buildNetwork(opts: NetworkCreateOptions, ctx: NewNetworkContext)
     const ula = randomUlaSubnet();
     subnets.push({ subnet: ula, gateway: ipv6Gateway(ula) });
   }
-  const iface = opts.interfaceName ?? (driver === 'bridge' ? (opts.options?.['com.docker.network.bridge.name'] ?? ctx.interfaceName) : options.parent);
+  const iface = opts.interfaceName ?? (driver === 'bridge' ? (opts.options?.['com.docker.network.bridge.name'] ?? ctx.interfaceName) : opts.options?.parent);
   return {
     name: ctx.name,
     id: randomBytes(32).toString('hex'),

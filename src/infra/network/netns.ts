@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { runProgram } from '../sys/process.ts';
 import { MNT_DETACH, umount2 } from '../sys/mount.ts';
 
-/** Creates a new network namespace with loopback up; returns its path. */
+/** Creates a new, empty network namespace (netavark brings its loopback up); returns its path. */
 export async function createNetns(dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   const file = path.join(dir, `netns-${randomUUID()}`);
   fs.writeFileSync(file, '', { mode: 0o644 });
   try {
-    await runProgram('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up'], { debianPackage: 'util-linux' });
+    await runProgram('unshare', [`--net=${file}`, 'true'], { debianPackage: 'util-linux' });
   } catch (err) {
     removeNetns(file);
     throw err;

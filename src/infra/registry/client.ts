@@ -76,7 +76,7 @@ export class RegistryClient {
     for (const scheme of schemes) {
       const url = new URL(`${scheme}://${this.#host}/v2/`);
       try {
-        const res = await this.#withRetry(() => this.#raw('GET', url, {}), url);
+        const res = await this.#withRetry(() => this.#raw('GET', url, {}));
         await drain(res);
         if (res.statusCode === 401) this.#challenge = this.#pickChallenge(res);
         else if (res.statusCode !== 200 && res.statusCode !== 404) {
@@ -110,7 +110,7 @@ export class RegistryClient {
   }
 
   /** Runs `attempt`, again after connection errors and 5xx answers, up to the retry count. */
-  async #withRetry<T>(attempt: () => Promise<T>, url: URL): Promise<T> {
+  async #withRetry<T>(attempt: () => Promise<T>): Promise<T> {
     const retries = this.#opts.retry ?? 3;
     for (let i = 0; ; i++) {
       try {
@@ -122,10 +122,8 @@ export class RegistryClient {
         return res;
       } catch (err) {
         const network = err instanceof Retryable || isNetworkError(err);
-        if (!network || i >= retries) {
-          if (err instanceof Retryable) throw new RegistryError(`${url.host}: server error`);
-          throw err;
-        }
+        // A 5xx is only turned into Retryable while attempts remain, so it never escapes.
+        if (!network || i >= retries) throw err;
         await sleep(this.#opts.retryDelayMs ?? 1000 * 2 ** i);
       }
     }
@@ -156,7 +154,7 @@ export class RegistryClient {
     const creds = this.#opts.credentials;
     const headers: Record<string, string> = {};
     if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    const res = await this.#withRetry(() => httpRequest({ method: 'GET', url, headers, tls: this.#opts.tls }), url);
+    const res = await this.#withRetry(() => httpRequest({ method: 'GET', url, headers, tls: this.#opts.tls }));
     const body = await readBody(res, maxErrorBody);
     if (res.statusCode === 401 || res.statusCode === 403) {
       throw new RegistryError(`unable to retrieve auth token: invalid username/password: unauthorized: ${registryErrorText(body) || 'authentication required'}`, res.statusCode);
@@ -217,7 +215,7 @@ export class RegistryClient {
         throw new RegistryError(`${method} ${url.origin}${url.pathname}: ${describeNetworkError(err, url.host)}`, undefined, { cause: err });
       });
     }
-    return this.#withRetry(() => this.#raw(method, url, opts, auth), url).catch((err: unknown) => {
+    return this.#withRetry(() => this.#raw(method, url, opts, auth)).catch((err: unknown) => {
       if (err instanceof RegistryError) throw err;
       throw new RegistryError(`Get "${url.origin}${url.pathname}": ${describeNetworkError(err, url.host)}`, undefined, { cause: err });
     });
@@ -248,24 +246,32 @@ export class RegistryClient {
 
   /**
    * Uploads a blob: a cross-repository mount first when `mountFrom` names a repository of
-   * this registry holding it, else POST then one monolithic PUT.
+   * this registry holding it, else POST then either one monolithic PUT (blobs up to
+   * `monolithicLimit` bytes) or, as containers/image does, the bytes streamed in a PATCH
+   * and the upload closed by a PUT with the digest.
    */
-  async uploadBlob(repository: string, digest: string, size: number, open: () => Readable, mountFrom?: string): Promise<void> {
+  async uploadBlob(repository: string, digest: string, size: number, open: () => Readable, mountFrom?: string, monolithicLimit = 1024 * 1024): Promise<void> {
     const opts = { repository, actions: 'pull,push' };
     const query = mountFrom ? `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(mountFrom)}` : '';
     const start = await this.request('POST', `/v2/${repository}/blobs/uploads/${query}`, opts);
     await drain(start);
     if (start.statusCode === 201) return;
-    const location = start.headers.location;
-    if (!location) throw new RegistryError(`${this.registry}/${repository}: upload started without a Location`);
-    const url = new URL(location, await this.base());
+    let url = await this.#uploadLocation(start, repository);
+    if (size > monolithicLimit) {
+      const patch = await this.request('PATCH', url.href, { ...opts, headers: { 'Content-Type': 'application/octet-stream' }, body: open });
+      await drain(patch);
+      url = await this.#uploadLocation(patch, repository);
+    }
     url.searchParams.set('digest', digest);
-    const res = await this.request('PUT', url.href, {
-      ...opts,
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-      body: open,
-    });
+    const body = size > monolithicLimit ? {} : { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }, body: open };
+    const res = await this.request('PUT', url.href, { ...opts, ...body });
     await drain(res);
+  }
+
+  async #uploadLocation(res: IncomingMessage, repository: string): Promise<URL> {
+    const location = res.headers.location;
+    if (!location) throw new RegistryError(`${this.registry}/${repository}: blob upload answered without a Location`);
+    return new URL(location, await this.base());
   }
 
   /** PUT of a manifest under a tag or digest; returns the digest the registry reports. */

@@ -87,7 +87,7 @@ export function describeNetworkError(err: unknown, host: string): string {
     case 'EAI_AGAIN':
       return `dial tcp: lookup ${host.replace(/:\d+$/, '')}: no such host`;
     case 'ECONNRESET':
-      return 'connection reset by peer';
+      return e.message === 'aborted' ? 'unexpected EOF' : 'connection reset by peer';
     case 'EPROTO':
       return /wrong version number|packet length too long/.test(e.message) ? 'http: server gave HTTP response to HTTPS client' : e.message;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':

@@ -17,26 +17,30 @@ export function pausePidFile(env: NodeJS.ProcessEnv, uid: number): string {
   return join(pauseDir(env, uid), 'pause.pid');
 }
 
-/** The recorded pause process, if it is still the one that holds our namespace. */
-export function livePausePid(pidFile: string, uid: number): number | undefined {
+/**
+ * The recorded pause process, if it is still the one that holds our namespace. `inside`:
+ * this process already runs in that namespace (else it must be another one).
+ */
+export function livePausePid(pidFile: string, uid: number, inside = false): number | undefined {
   let pid: number;
   try {
     pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
   } catch {
     return undefined;
   }
-  return isPauseProcess(pid, uid) ? pid : undefined;
+  return isPauseProcess(pid, uid, inside) ? pid : undefined;
 }
 
-/** Guards against a recycled pid: ours, still `sleep`, and in a user namespace other than ours. */
-function isPauseProcess(pid: number, uid: number): boolean {
+/** Guards against a recycled pid: the user's, still `sleep`, and in the expected user namespace. */
+function isPauseProcess(pid: number, uid: number, inside: boolean): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'sleep') return false;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    // Seen from inside the namespace, the user is uid 0.
     const realUid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
-    if (realUid !== String(uid)) return false;
-    return readlinkSync(`/proc/${pid}/ns/user`) !== readlinkSync('/proc/self/ns/user');
+    if (realUid !== String(inside ? 0 : uid)) return false;
+    return (readlinkSync(`/proc/${pid}/ns/user`) === readlinkSync('/proc/self/ns/user')) === inside;
   } catch {
     return false;
   }
@@ -81,9 +85,9 @@ export async function ensurePauseProcess(env: NodeJS.ProcessEnv, uid: number, ma
 }
 
 /** Kills the pause process (`system migrate`): the next command starts a fresh namespace. */
-export function stopPauseProcess(env: NodeJS.ProcessEnv, uid: number): boolean {
+export function stopPauseProcess(env: NodeJS.ProcessEnv, uid: number, inside: boolean): boolean {
   const pidFile = pausePidFile(env, uid);
-  const pid = livePausePid(pidFile, uid);
+  const pid = livePausePid(pidFile, uid, inside);
   if (pid) process.kill(pid, 'SIGKILL');
   unlinkIfExists(pidFile);
   return pid !== undefined;

@@ -20,8 +20,8 @@ export function findProgram(name: string, env: NodeJS.ProcessEnv = process.env):
 }
 
 /** Like {@link findProgram}, but a missing program is a MissingProgramError naming the package. */
-export function requireProgram(name: string, debianPackage: string): string {
-  const path = findProgram(name);
+export function requireProgram(name: string, debianPackage: string, env: NodeJS.ProcessEnv = process.env): string {
+  const path = findProgram(name, env);
   if (!path) throw new MissingProgramError(name, debianPackage);
   return path;
 }

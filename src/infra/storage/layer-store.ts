@@ -24,6 +24,15 @@ export interface PutLayerOptions {
 
 export type WhiteoutFormat = 'overlay-root' | 'overlay-user';
 
+/** A layer extracted into staging by LayerStore.prepare, not yet recorded. */
+export interface PreparedLayer {
+  stage: string;
+  diffId: string;
+  size: number;
+  compressedDigest: string | undefined;
+  compressedSize: number | undefined;
+}
+
 export class LayerStore {
   readonly #db: StateDb;
   readonly #paths: StorePaths;
@@ -69,6 +78,15 @@ export class LayerStore {
       const existing = this.get(this.idFor(opts.parent, opts.diffId));
       if (existing) return existing;
     }
+    return this.commitPrepared(await this.prepare(input, opts), opts.parent);
+  }
+
+  /**
+   * Extracts a layer into a private staging directory without recording it, so layers of
+   * one image can be extracted concurrently and then committed in chain order with
+   * commitPrepared. A prepared layer that is not committed must be discarded.
+   */
+  async prepare(input: () => Promise<Readable>, opts: Omit<PutLayerOptions, 'parent'>): Promise<PreparedLayer> {
     const stage = await this.#stageDir();
     try {
       const { applyLayer } = await import('./layer/apply.ts');
@@ -80,24 +98,34 @@ export class LayerStore {
         expectedDiffId: opts.diffId,
         whiteoutFormat: this.#whiteoutFormat,
       });
-      const id = this.idFor(opts.parent, result.diffId);
+      return { stage, diffId: result.diffId, size: result.size, compressedDigest: opts.compressedDigest, compressedSize: opts.compressedSize };
+    } catch (err) {
+      await fs.promises.rm(stage, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Records a prepared layer on top of `parent` (or returns the record already there); the staging dir is consumed either way. */
+  async commitPrepared(prepared: PreparedLayer, parent: string | undefined): Promise<LayerRecord> {
+    try {
+      const id = this.idFor(parent, prepared.diffId);
       return this.#db.write(() => {
         const existing = this.get(id);
         if (existing) return existing;
-        if (opts.parent !== undefined && !this.get(opts.parent)) {
-          throw new NoSuchLayerError(`parent layer ${opts.parent} was removed while the layer was written`);
+        if (parent !== undefined && !this.get(parent)) {
+          throw new NoSuchLayerError(`parent layer ${parent} was removed while the layer was written`);
         }
         const record: LayerRecord = {
           id,
-          parent: opts.parent,
-          diffId: result.diffId,
-          compressedDigest: opts.compressedDigest,
-          compressedSize: opts.compressedSize,
-          uncompressedSize: result.size,
+          parent,
+          diffId: prepared.diffId,
+          compressedDigest: prepared.compressedDigest,
+          compressedSize: prepared.compressedSize,
+          uncompressedSize: prepared.size,
           link: randomLinkName(),
           created: Date.now(),
         };
-        fs.renameSync(stage, this.#paths.layerDir(id));
+        fs.renameSync(prepared.stage, this.#paths.layerDir(id));
         fs.symlinkSync(path.join('..', id, 'diff'), path.join(this.#paths.links, record.link));
         fs.writeFileSync(path.join(this.#paths.layerDir(id), 'link'), record.link);
         this.#db.run(
@@ -109,8 +137,13 @@ export class LayerStore {
         return record;
       });
     } finally {
-      await fs.promises.rm(stage, { recursive: true, force: true });
+      await this.discard(prepared);
     }
+  }
+
+  /** Removes a prepared layer's staging dir (nothing left once it was committed). */
+  async discard(prepared: PreparedLayer): Promise<void> {
+    await fs.promises.rm(prepared.stage, { recursive: true, force: true });
   }
 
   /**

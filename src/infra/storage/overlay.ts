@@ -18,6 +18,8 @@ export interface OverlayMount {
   target: string;
   /** extra mount options, e.g. for rootless `userxattr` */
   options?: string[];
+  /** absolute lower directories, top first, used instead of `lowerLinks` (rootless keep-id's copy) */
+  lowerDirs?: string[];
 }
 
 export function mountOverlay(m: OverlayMount): void {
@@ -34,7 +36,7 @@ export function mountOverlay(m: OverlayMount): void {
       return;
     }
   }
-  const lowers = m.lowerLinks.length ? m.lowerLinks.map((l) => `l/${l}`) : [emptyLower(m.layersDir)];
+  const lowers = m.lowerDirs ?? (m.lowerLinks.length ? m.lowerLinks.map((l) => `l/${l}`) : [emptyLower(m.layersDir)]);
   const opts = [`lowerdir=${lowers.join(':')}`];
   if (m.upperDir) opts.push(`upperdir=${m.upperDir}`, `workdir=${m.workDir!}`);
   opts.push(...(m.options ?? []));

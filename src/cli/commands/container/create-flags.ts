@@ -5,7 +5,9 @@
  */
 import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { ContainerCreateOptions } from '../../../engine/container-engine.ts';
+import type { ImagePullOptions } from '../../../engine/image-pull.ts';
 import type { FlagSpec } from '../../command.ts';
+import type { CliContext } from '../../context.ts';
 import type { ParsedFlags } from '../../flags.ts';
 import { splitList } from '../split-list.ts';
 
@@ -258,4 +260,11 @@ export function createOptionsFrom(flags: ParsedFlags, args: string[], createComm
     cwd: process.cwd(),
     hostEnv: process.env,
   };
+}
+
+/** How create/run pull a missing image: the registry flags, the platform, progress on stderr unless -q. */
+export async function pullOptionsFrom(ctx: CliContext, flags: ParsedFlags): Promise<ImagePullOptions> {
+  const { platformFrom, registryAccess } = await import('../image/registry-flags.ts');
+  const { copyProgress } = await import('../image/copy-progress.ts');
+  return { ...(await registryAccess(flags)), platform: platformFrom(flags), onEvent: copyProgress(ctx, flags.bool('quiet')) };
 }

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../../command.ts';
-import { createFlags, createOptionsFrom } from './create-flags.ts';
+import { createFlags, createOptionsFrom, pullOptionsFrom } from './create-flags.ts';
 
 export const command: CommandSpec = {
   use: 'create [options] IMAGE [COMMAND [ARG...]]',
@@ -11,7 +11,7 @@ export const command: CommandSpec = {
   stopAtFirstPositional: true,
   async run(ctx, flags, args) {
     const engine = await ctx.engine();
-    const id = await engine.containers.create(createOptionsFrom(flags, args, ['skiff', ...process.argv.slice(2)]));
+    const id = await engine.containers.create(createOptionsFrom(flags, args, ['skiff', ...process.argv.slice(2)]), await pullOptionsFrom(ctx, flags));
     ctx.out(`${id}\n`);
   },
 };

@@ -1,6 +1,6 @@
 import { parseDetachKeys } from '../../../infra/oci/detach-keys.ts';
 import type { CommandSpec } from '../../command.ts';
-import { createFlags, createOptionsFrom, runOnlyFlags } from './create-flags.ts';
+import { createFlags, createOptionsFrom, pullOptionsFrom, runOnlyFlags } from './create-flags.ts';
 import { proxySignals } from './signal-proxy.ts';
 
 export const command: CommandSpec = {
@@ -21,6 +21,7 @@ export const command: CommandSpec = {
     const engine = await ctx.engine();
     const report = await engine.containers.run({
       create,
+      pull: await pullOptionsFrom(ctx, flags),
       detach,
       streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
       ...(detachKeys !== undefined ? { detachKeys } : {}),

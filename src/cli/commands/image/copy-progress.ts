@@ -1,12 +1,15 @@
 /**
- * What pull and push print on stderr while they work, as Podman does on a pipe: one line per step,
- * blobs and the config named by digest.
+ * What pull and push print on stderr while they work, as Podman does: on a pipe one line
+ * per step with blobs and the config named by full digest; on a terminal a line per blob
+ * when it is done (or skipped), named by its short digest.
  */
 import type { PullEvent } from '../../../engine/image-pull.ts';
 import type { CliContext } from '../../context.ts';
 
 export function copyProgress(ctx: CliContext, quiet: boolean): ((event: PullEvent) => void) | undefined {
   if (quiet) return undefined;
+  const tty = Boolean(process.stderr.isTTY);
+  const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
   return (event) => {
     switch (event.kind) {
       case 'alias':
@@ -19,10 +22,14 @@ export function copyProgress(ctx: CliContext, quiet: boolean): ((event: PullEven
         ctx.err('Getting image source signatures\n');
         break;
       case 'blob':
-        ctx.err(`Copying blob ${event.digest}${event.skipped ? ' skipped: already exists' : ''}\n`);
+        if (event.skipped) ctx.err(`Copying blob ${tty ? short(event.digest) : event.digest} skipped: already exists\n`);
+        else if (!tty) ctx.err(`Copying blob ${event.digest}\n`);
+        break;
+      case 'blob-done':
+        if (tty) ctx.err(`Copying blob ${short(event.digest)} done\n`);
         break;
       case 'config':
-        ctx.err(`Copying config ${event.digest}\n`);
+        ctx.err(tty ? `Copying config ${short(event.digest)} done\n` : `Copying config ${event.digest}\n`);
         break;
       case 'manifest':
         ctx.err('Writing manifest to image destination\n');

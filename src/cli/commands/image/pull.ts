@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
 import { copyProgress } from './copy-progress.ts';
-import { credsFlag, registryAccess, retryFlags, tlsFlags } from './registry-flags.ts';
+import { credsFlag, platformFrom, registryAccess, retryFlags, tlsFlags } from './registry-flags.ts';
 
 export const command: CommandSpec = {
   use: 'pull [options] IMAGE [IMAGE...]',
@@ -22,14 +22,7 @@ export const command: CommandSpec = {
     ...tlsFlags,
   ],
   async run(ctx, flags, args) {
-    const platform = { os: flags.string('os'), architecture: flags.string('arch'), variant: flags.string('variant') };
-    const platformFlag = flags.string('platform');
-    if (platformFlag) {
-      if (platform.os || platform.architecture) throw new InvalidArgumentError('--platform option can not be specified with --arch or --os');
-      const [os, architecture, variant] = platformFlag.split('/');
-      if (!os || !architecture) throw new InvalidArgumentError(`invalid platform syntax for --platform=${JSON.stringify(platformFlag)}: use OS/ARCH[/VARIANT]`);
-      Object.assign(platform, { os, architecture, variant });
-    }
+    const platform = platformFrom(flags);
     if (flags.bool('all-tags') && args.length > 1) throw new InvalidArgumentError('--all-tags/-a takes exactly one argument');
     const access = await registryAccess(flags);
     const quiet = flags.bool('quiet');

@@ -58,3 +58,16 @@ export async function registryAccess(flags: ParsedFlags, authfileMustExist = tru
   }
   return opts;
 }
+
+/** --platform OS/ARCH[/VARIANT], or --os/--arch/--variant: the platform to choose from an index. */
+export function platformFrom(flags: ParsedFlags): { os?: string | undefined; architecture?: string | undefined; variant?: string | undefined } {
+  const platform = { os: flags.string('os'), architecture: flags.string('arch'), variant: flags.string('variant') };
+  const platformFlag = flags.string('platform');
+  if (platformFlag) {
+    if (platform.os || platform.architecture) throw new InvalidArgumentError('--platform option can not be specified with --arch or --os');
+    const [os, architecture, variant] = platformFlag.split('/');
+    if (!os || !architecture) throw new InvalidArgumentError(`invalid platform syntax for --platform=${JSON.stringify(platformFlag)}: use OS/ARCH[/VARIANT]`);
+    Object.assign(platform, { os, architecture, variant });
+  }
+  return platform;
+}

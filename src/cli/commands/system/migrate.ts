@@ -1,12 +1,14 @@
-import { stopUserNamespace } from '../../../engine/user-namespace.ts';
+import { migrateUserNamespace } from '../../../engine/user-namespace.ts';
 import type { CommandSpec } from '../../command.ts';
+import { printBatch } from '../container/batch-output.ts';
 
 export const command: CommandSpec = {
   use: 'migrate [options]',
   short: 'Migrate containers',
-  long: 'Stops the pause process that keeps a rootless user namespace alive, so the next command creates the namespace again with the current /etc/subuid and /etc/subgid.',
+  long: 'For a rootless user: stops the running containers and the pause process that keeps the user namespace alive, so the next command creates the namespace again with the current /etc/subuid and /etc/subgid.',
   maxArgs: 0,
-  async run() {
-    await stopUserNamespace();
+  async run(ctx) {
+    const reports = await migrateUserNamespace(() => ctx.engine());
+    printBatch(ctx, reports.filter((r) => r.Err !== undefined));
   },
 };

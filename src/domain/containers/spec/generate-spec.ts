@@ -99,7 +99,7 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
 
   const ns = input.namespaces;
   // A user namespace without its own network namespace cannot mount sysfs: bind the host's.
-  const bindSys = ns.user !== undefined && ns.net.mode === 'host';
+  const bindSys = (ns.user !== undefined || input.inUserNamespace === true) && ns.net.mode === 'host';
   const devices: Device[] = (input.devices ?? []).map(({ access: _access, ...d }) => d);
   const paths = securityPaths(privileged, sec.mask, sec.unmask);
   const spec: RuntimeSpec = {

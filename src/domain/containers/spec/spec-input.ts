@@ -155,5 +155,7 @@ export interface SpecInput {
   notifySocketDir?: string;
   autoRemove?: boolean;
   publishAll?: boolean;
+  /** the engine itself runs in a user namespace (rootless): sysfs cannot be mounted with the host's network */
+  inUserNamespace?: boolean;
   host: HostInfo;
 }

@@ -2,13 +2,10 @@
  * Pulling one fully qualified reference from its registry (or the mirrors and location
  * registries.conf gives it) into the store, as containers/image copies into
  * containers/storage: manifest (an index resolved to the wanted platform), config, then the
- * missing layer blobs downloaded in parallel to temporary files with their digests checked
- * while streaming, and only when every blob is whole are the layers extracted and the
- * image committed through storeImage. A failure leaves no image and no partial layer.
+ * missing layer blobs streamed in parallel into extraction with their digests checked on
+ * the way; only when every layer is whole are they recorded (in chain order) and the image
+ * committed, through storeImage. A failure leaves no image and no partial layer.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { CorruptContentError, RegistryError, SkiffError } from '../../../define/errors.ts';
 import type { RegistriesConf } from '../../../infra/config/registries-conf.ts';
 import { findRegistry, pullSources, type PullSource } from '../../../infra/config/registry-match.ts';
@@ -18,12 +15,12 @@ import { hostPlatform, selectPlatformManifest } from '../../../infra/image/platf
 import { formatReference, parseReference, type ImageReference } from '../../../infra/image/reference.ts';
 import type { Platform } from '../../../infra/image/types.ts';
 import type { RegistryClient } from '../../../infra/registry/client.ts';
+import { describeNetworkError } from '../../../infra/registry/http-request.ts';
 import { connectRegistry, type RegistryAccessOptions } from '../../../infra/registry/connect.ts';
 import { fetchManifest, type RemoteManifest } from '../../../infra/registry/remote-manifest.ts';
 import type { ImageRecord } from '../../../infra/storage/records.ts';
 import type { Store } from '../../../infra/storage/store.ts';
 import { parseImageConfig } from '../image-config.ts';
-import { runLimited } from '../run-limited.ts';
 import { storeImage } from '../store-image.ts';
 
 export type PullEvent =
@@ -31,6 +28,7 @@ export type PullEvent =
   | { kind: 'alias'; name: string; origin: string }
   | { kind: 'signatures' }
   | { kind: 'blob'; digest: string; skipped: boolean }
+  | { kind: 'blob-done'; digest: string }
   | { kind: 'config'; digest: string }
   | { kind: 'manifest' }
   | { kind: 'storing-signatures' };
@@ -103,7 +101,7 @@ function definedOnly(p: Partial<Platform>): Partial<Platform> {
 
 /** Adds context to an error's message, keeping its class (and so its exit code). */
 function wrap(err: unknown, context: string): Error {
-  if (!(err instanceof SkiffError)) return new RegistryError(`${context}: ${(err as Error).message}`, undefined, { cause: err });
+  if (!(err instanceof SkiffError)) return new RegistryError(`${context}: ${describeNetworkError(err, '')}`, undefined, { cause: err });
   err.message = `${context}: ${err.message}`;
   return err;
 }
@@ -131,51 +129,46 @@ async function copyImage(
     throw new CorruptContentError(`image config lists ${diffIds.length} layers, but manifest ${instance.digest} has ${manifest.layers.length}`);
   }
   // Which layers the store lacks: a chain ID present means that layer and all below it are.
-  const missing: boolean[] = [];
   let parent: string | undefined;
-  for (const diffId of diffIds) {
-    const id = store.layers.idFor(parent, diffId);
-    missing.push(!store.layers.get(id));
-    parent = id;
+  for (const [i, diffId] of diffIds.entries()) {
+    parent = store.layers.idFor(parent, diffId);
+    opts.onEvent?.({ kind: 'blob', digest: manifest.layers[i]!.digest, skipped: store.layers.get(parent) !== undefined });
   }
-  await fs.promises.mkdir(store.paths.staging, { recursive: true, mode: 0o700 });
-  // Named after the pid, so a sweep after a killed pull removes it.
-  const spool = await fs.promises.mkdtemp(path.join(store.paths.staging, `${process.pid}-pull-`));
-  try {
-    const files = manifest.layers.map((_, i) => path.join(spool, `layer-${i}`));
-    const downloads = manifest.layers.map((layer, i) => async () => {
-      opts.onEvent?.({ kind: 'blob', digest: layer.digest, skipped: !missing[i] });
-      if (!missing[i]) return;
-      try {
-        const body = await client.blob(repository, layer.digest);
-        await pipeline(verifyDigest(body, layer.digest, { size: layer.size, what: `blob ${layer.digest}` }), fs.createWriteStream(files[i]!, { flags: 'wx' }));
-      } catch (err) {
-        throw wrap(err, `copying blob ${layer.digest} from ${where}`);
-      }
-    });
-    await runLimited(downloads, opts.parallel ?? 6);
-    opts.onEvent?.({ kind: 'config', digest: manifest.config.digest });
-    const record = await storeImage(store, {
-      config: configBytes,
-      manifest: instance.bytes,
-      manifestType: instance.mediaType,
-      layers: manifest.layers.map((layer, i) => ({
-        digest: layer.digest,
-        size: layer.size,
-        open: async () => {
-          if (!missing[i]) throw new SkiffError(`layer ${layer.digest} disappeared from the store during the pull`);
-          return fs.createReadStream(files[i]!);
-        },
-      })),
-      names: naming.names,
-      digests: naming.digests,
-    });
-    opts.onEvent?.({ kind: 'manifest' });
-    opts.onEvent?.({ kind: 'storing-signatures' });
-    return record;
-  } finally {
-    await fs.promises.rm(spool, { recursive: true, force: true });
-  }
+  // Blobs stream straight into extraction, several at once; storeImage records none of them
+  // unless every one arrived whole and matched its digest.
+  const record = await storeImage(store, {
+    config: configBytes,
+    manifest: instance.bytes,
+    manifestType: instance.mediaType,
+    layers: manifest.layers.map((layer) => ({
+      digest: layer.digest,
+      size: layer.size,
+      open: async () => {
+        const context = `copying blob ${layer.digest} from ${where}`;
+        let body;
+        try {
+          body = await client.blob(repository, layer.digest);
+        } catch (err) {
+          throw wrap(err, context);
+        }
+        const verified = verifyDigest(body, layer.digest, { size: layer.size, what: `blob ${layer.digest}` });
+        // Runs before the extractor sees the error, so its message names blob and registry.
+        verified.once('error', (err) => {
+          if (err instanceof SkiffError) wrap(err, context);
+          else err.message = `${context}: ${describeNetworkError(err, client.registry)}`;
+        });
+        verified.once('end', () => opts.onEvent?.({ kind: 'blob-done', digest: layer.digest }));
+        return verified;
+      },
+    })),
+    names: naming.names,
+    digests: naming.digests,
+    concurrency: opts.parallel ?? 6,
+  });
+  opts.onEvent?.({ kind: 'config', digest: manifest.config.digest });
+  opts.onEvent?.({ kind: 'manifest' });
+  opts.onEvent?.({ kind: 'storing-signatures' });
+  return record;
 }
 
 /** Every tag of `repository` at `domain` (pull --all-tags). */

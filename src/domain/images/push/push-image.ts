@@ -26,6 +26,7 @@ import { runLimited } from '../run-limited.ts';
 export type PushEvent =
   | { kind: 'signatures' }
   | { kind: 'blob'; digest: string; skipped: boolean }
+  | { kind: 'blob-done'; digest: string }
   | { kind: 'config'; digest: string }
   | { kind: 'manifest' }
   | { kind: 'storing-signatures' };
@@ -38,11 +39,15 @@ export interface PushImageOptions extends RegistryAccessOptions {
   compressionFormat?: CompressionFormat | undefined;
   parallel?: number | undefined;
   onEvent?: ((event: PushEvent) => void) | undefined;
+  /** put the manifest under its own digest instead of the destination's tag (list instances) */
+  byDigest?: boolean | undefined;
 }
 
 export interface PushResult {
   /** digest of the manifest pushed */
   digest: string;
+  mediaType: string;
+  size: number;
 }
 
 class Measure extends Transform {
@@ -103,7 +108,10 @@ export async function pushImage(store: Store, image: ImageRecord, dest: ImageRef
       try {
         const exists = await client.hasBlob(dest.path, digest, 'pull,push');
         opts.onEvent?.({ kind: 'blob', digest: layer.diffId, skipped: exists });
-        if (!exists) await client.uploadBlob(dest.path, digest, measure.size, () => fs.createReadStream(file), mountFrom);
+        if (!exists) {
+          await client.uploadBlob(dest.path, digest, measure.size, () => fs.createReadStream(file), mountFrom);
+          opts.onEvent?.({ kind: 'blob-done', digest: layer.diffId });
+        }
       } catch (err) {
         throw addContext(err, `${context}: uploading blob ${digest}`);
       }
@@ -125,12 +133,12 @@ export async function pushImage(store: Store, image: ImageRecord, dest: ImageRef
     opts.onEvent?.({ kind: 'manifest' });
     const digest = sha256Digest(manifest);
     try {
-      await client.putManifest(dest.path, dest.digest ?? dest.tag ?? 'latest', mediaType, manifest);
+      await client.putManifest(dest.path, opts.byDigest ? digest : (dest.digest ?? dest.tag ?? 'latest'), mediaType, manifest);
     } catch (err) {
       throw addContext(err, `${context}: writing manifest`);
     }
     opts.onEvent?.({ kind: 'storing-signatures' });
-    return { digest };
+    return { digest, mediaType, size: manifest.length };
   } finally {
     await fs.promises.rm(spool, { recursive: true, force: true });
   }

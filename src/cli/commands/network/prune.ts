@@ -1,0 +1,32 @@
+import { ExitStatusError } from '../../../define/errors.ts';
+import type { CommandSpec } from '../../command.ts';
+import { confirm } from '../confirm.ts';
+
+export const command: CommandSpec = {
+  use: 'prune [options]',
+  short: 'Prune unused networks',
+  long: 'Prune unused networks',
+  examples: ['skiff network prune'],
+  maxArgs: 0,
+  flags: [
+    { name: 'filter', type: 'stringArray', description: 'Provide filter values (e.g. \'label=<key>=<value>\')' },
+    { name: 'force', short: 'f', type: 'bool', description: 'do not prompt for confirmation' },
+  ],
+  async run(ctx, flags) {
+    if (!flags.bool('force') && !confirm(ctx, 'WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ')) return 0;
+    const engine = await ctx.engine();
+    const reports = await engine.networks.prune();
+    let out = '';
+    const errors: Error[] = [];
+    for (const r of reports) {
+      if (r.error) errors.push(r.error);
+      else out += `${r.name}\n`;
+    }
+    ctx.out(out);
+    if (errors.length > 0) {
+      for (const e of errors.slice(0, -1)) ctx.error(e.message);
+      throw new ExitStatusError(errors.at(-1)!.message, 125);
+    }
+    return 0;
+  },
+};

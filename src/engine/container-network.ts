@@ -1,0 +1,174 @@
+/**
+ * A container's bridge networking: a persistent network namespace under the run root,
+ * addresses from the IPAM table, then netavark setup (veth, bridge, firewall, port
+ * forwards, aardvark-dns). Teardown undoes all of it and is safe to repeat; a failed setup
+ * leaves nothing behind. The container's lock must be held.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, NetworkError } from '../define/errors.ts';
+import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import type { NetworkRunInfo } from '../domain/containers/container-spec.ts';
+import type { ContainerConfig, PortMapping } from '../domain/containers/model.ts';
+import type { Network } from '../domain/networks/network-definition.ts';
+import { netavarkSetup, netavarkTeardown, type NetavarkOptions, type StatusBlock } from '../infra/network/netavark.ts';
+import { hostPortFree, randomHostPort } from '../infra/network/host-ports.ts';
+import { createNetns, removeNetns } from '../infra/network/netns.ts';
+import type { ContainerEngine } from './container-engine.ts';
+
+export function usesBridge(config: ContainerConfig): boolean {
+  return config.networkMode === 'bridge' && config.networks.length > 0;
+}
+
+/**
+ * At create: network names or IDs become names (NoSuchNetworkError for unknown ones), `-P`
+ * publishes the exposed ports, and host port 0 becomes a random free port.
+ */
+export async function resolveContainerNetworks(ce: ContainerEngine, config: ContainerConfig): Promise<void> {
+  if (config.networkMode === 'bridge') {
+    const store = await ce.engine.networks.load();
+    const names = config.networks.map((n) => store.get(n).name);
+    const options: NonNullable<ContainerConfig['networkOptions']> = {};
+    for (const [n, o] of Object.entries(config.networkOptions ?? {})) options[store.get(n).name] = o;
+    config.networks = names;
+    if (config.networkOptions) config.networkOptions = options;
+  } else if (config.ports.length > 0 || config.publishAll) {
+    if (config.networkMode === 'host') return;
+    throw new InvalidArgumentError(`published ports need a bridge network, not network mode ${config.networkMode}`);
+  }
+  if (config.publishAll) {
+    for (const e of config.exposedPorts) {
+      const [port, proto = 'tcp'] = e.split('/');
+      const containerPort = Number(port);
+      if (!Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) continue;
+      if (!config.ports.some((p) => p.protocol === proto && p.containerPort <= containerPort && containerPort < p.containerPort + Math.max(1, p.range))) {
+        config.ports.push({ hostIp: '', hostPort: 0, containerPort, protocol: proto as PortMapping['protocol'], range: 1 });
+      }
+    }
+  }
+  const taken = new Set(config.ports.map((p) => p.hostPort));
+  for (const p of config.ports) {
+    if (p.hostPort !== 0) continue;
+    if (p.range > 1) throw new InvalidArgumentError(`a container port range (${p.containerPort}-${p.containerPort + p.range - 1}) needs a host port range`);
+    p.hostPort = await randomHostPort(p.protocol, p.hostIp, taken);
+    taken.add(p.hostPort);
+  }
+}
+
+/** Addresses (without prefix) a status block reports. */
+export function statusIps(block: StatusBlock | undefined): string[] {
+  return Object.values(block?.interfaces ?? {}).flatMap((i) => (i.subnets ?? []).map((s) => s.ipnet.split('/')[0]!));
+}
+
+function interfaceNames(config: ContainerConfig, names: readonly string[], status: Record<string, StatusBlock>): Map<string, string> {
+  const taken = new Set(Object.values(status).flatMap((b) => Object.keys(b.interfaces ?? {})));
+  const out = new Map<string, string>();
+  for (const name of names) {
+    const own = config.networkOptions?.[name]?.interfaceName ?? Object.keys(status[name]?.interfaces ?? {})[0];
+    let iface = own;
+    for (let i = 0; !iface; i++) if (!taken.has(`eth${i}`)) iface = `eth${i}`;
+    taken.add(iface);
+    out.set(name, iface);
+  }
+  return out;
+}
+
+/** netavark's input for `networks` of this container, with the given addresses. */
+export function netavarkOptions(config: ContainerConfig, networks: readonly Network[], ips: ReadonlyMap<string, string[]>, status: Record<string, StatusBlock>, ports: boolean): NetavarkOptions {
+  const ifaces = interfaceNames(config, networks.map((n) => n.name), status);
+  const opts: NetavarkOptions = { container_id: config.id, container_name: config.name, networks: {}, network_info: {} };
+  for (const net of networks) {
+    const own = config.networkOptions?.[net.name];
+    const aliases = net.dns_enabled ? [...(own?.aliases ?? []), config.id.slice(0, 12)] : [];
+    opts.networks[net.name] = {
+      interface_name: ifaces.get(net.name)!,
+      static_ips: ips.get(net.name) ?? [],
+      ...(aliases.length > 0 ? { aliases } : {}),
+      ...(own?.staticMac ? { static_mac: own.staticMac } : {}),
+    };
+    opts.network_info[net.name] = net;
+  }
+  if (ports && config.ports.length > 0) {
+    opts.port_mappings = config.ports.map((p) => ({ host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: Math.max(1, p.range), protocol: p.protocol }));
+  }
+  if (config.dns.servers.length > 0) opts.dns_servers = config.dns.servers;
+  return opts;
+}
+
+async function checkPorts(ce: ContainerEngine, config: ContainerConfig): Promise<void> {
+  const clash = (a: PortMapping, b: PortMapping) =>
+    a.protocol === b.protocol && a.hostPort < b.hostPort + Math.max(1, b.range) && b.hostPort < a.hostPort + Math.max(1, a.range) && (a.hostIp === '' || b.hostIp === '' || a.hostIp === b.hostIp);
+  for (const other of ce.list()) {
+    if (other.config.id === config.id || !other.state.netnsPath) continue;
+    const hit = config.ports.find((p) => other.config.ports.some((q) => clash(p, q)));
+    if (hit) throw new InvalidArgumentError(`cannot listen on the ${hit.protocol} port ${hit.hostPort}: container ${other.config.name} already publishes it: address already in use`);
+  }
+  for (const p of config.ports) {
+    for (let i = 0; i < Math.max(1, p.range); i++) {
+      if (!(await hostPortFree(p.protocol, p.hostPort + i, p.hostIp))) {
+        throw new InvalidArgumentError(`cannot listen on the ${p.protocol} port ${p.hostPort + i}: listen ${p.protocol} ${p.hostIp || '0.0.0.0'}:${p.hostPort + i}: bind: address already in use`);
+      }
+    }
+  }
+}
+
+/** What /etc/hosts and resolv.conf need from a set-up network. */
+export function networkRunInfo(networks: readonly Network[], status: Record<string, StatusBlock>): NetworkRunInfo {
+  const info: NetworkRunInfo = { ips: [], dnsServers: [], dnsSearch: [] };
+  for (const net of networks) {
+    const block = status[net.name];
+    info.ips.push(...statusIps(block).filter((ip) => !ip.includes(':')));
+    for (const s of block?.dns_server_ips ?? []) if (!info.dnsServers.includes(s)) info.dnsServers.push(s);
+    for (const s of block?.dns_search_domains ?? []) if (!info.dnsSearch.includes(s)) info.dnsSearch.push(s);
+    const gw = net.internal ? undefined : net.subnets?.find((s) => !s.subnet.includes(':'))?.gateway;
+    if (gw && !info.hostAddress) info.hostAddress = gw;
+  }
+  return info;
+}
+
+/** Sets up the container's networks; returns the updated record and the info for its run files. */
+export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<{ rec: ContainerRecord; info?: NetworkRunInfo }> {
+  const { config } = rec;
+  if (!usesBridge(config)) return { rec };
+  if (rec.state.netnsPath) rec = await teardownNetworkLocked(ce, rec);
+  const nets = ce.engine.networks;
+  const ips = new Map<string, string[]>();
+  let netns = '';
+  let opts: NetavarkOptions | undefined;
+  try {
+    const networks = config.networks.map((n) => nets.store.get(n));
+    await checkPorts(ce, config);
+    for (const net of networks) ips.set(net.name, nets.ipam.allocate(net, config.id, config.networkOptions?.[net.name]?.staticIps ?? []));
+    netns = await createNetns(path.join(ce.engine.store.paths.runRoot, 'netns'));
+    opts = netavarkOptions(config, networks, ips, {}, true);
+    const status = await netavarkSetup(await nets.netavarkContext(), netns, opts);
+    const next = ce.repo.updateState(config.id, (s) => ({ ...s, netnsPath: netns, networkStatus: status }));
+    return { rec: next, info: networkRunInfo(networks, status) };
+  } catch (err) {
+    if (netns && opts) await netavarkTeardown(await nets.netavarkContext(), netns, opts).catch(() => {});
+    if (netns) removeNetns(netns);
+    nets.ipam.release(config.id);
+    throw err instanceof NetworkError ? err : new NetworkError((err as Error).message, { cause: err });
+  }
+}
+
+/** Undoes setup (idempotent): netavark teardown, the namespace file, the addresses. */
+export async function teardownNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<ContainerRecord> {
+  const { config, state } = rec;
+  if (!state.netnsPath && !usesBridge(config)) return rec;
+  const nets = ce.engine.networks;
+  if (state.netnsPath) {
+    const status = state.networkStatus as Record<string, StatusBlock>;
+    const networks = Object.keys(status)
+      .map((n) => nets.store.find(n))
+      .filter((n): n is Network => n !== undefined);
+    const ips = new Map(networks.map((n) => [n.name, statusIps(status[n.name])]));
+    if (fs.existsSync(state.netnsPath) && networks.length > 0) {
+      await netavarkTeardown(await nets.netavarkContext(), state.netnsPath, netavarkOptions(config, networks, ips, status, true)).catch(() => {});
+    }
+    removeNetns(state.netnsPath);
+  }
+  nets.ipam.release(config.id);
+  if (!state.netnsPath && Object.keys(state.networkStatus).length === 0) return rec;
+  return ce.repo.updateState(config.id, (s) => ({ ...s, netnsPath: '', networkStatus: {} }));
+}
