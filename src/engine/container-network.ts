@@ -126,6 +126,25 @@ export function networkRunInfo(networks: readonly Network[], status: Record<stri
   return info;
 }
 
+/**
+ * Adds and drops the container's own entries in its /etc/hosts (connect, disconnect). The
+ * file is rewritten in place: the container sees it through a bind mount of that inode.
+ */
+export function updateHostsFile(ce: ContainerEngine, config: ContainerConfig, add: readonly string[], remove: readonly string[]): void {
+  if (config.noHosts) return;
+  const file = path.join(ce.userdataDir(config.id), 'hosts');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const self = config.name && config.name !== config.hostname ? `${config.hostname} ${config.name}` : config.hostname;
+  const lines = text.split('\n').filter((l) => l !== '' && !remove.some((ip) => l.startsWith(`${ip}\t`)));
+  for (const ip of add) if (!ip.includes(':')) lines.push(`${ip}\t${self}`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
 /** Sets up the container's networks; returns the updated record and the info for its run files. */
 export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<{ rec: ContainerRecord; info?: NetworkRunInfo }> {
   const { config } = rec;

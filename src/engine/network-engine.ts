@@ -11,9 +11,10 @@ import { Ipam } from '../domain/networks/ipam.ts';
 import { formatSubnet, freeSubnet, overlaps, parseSubnet4, type Subnet4 } from '../domain/networks/ipv4.ts';
 import { buildNetwork, checkNetworkName, ipv4Subnets, type Network, type NetworkCreateOptions } from '../domain/networks/network-definition.ts';
 import { NetworkStore } from '../domain/networks/network-store.ts';
+import { isRootless } from '../infra/config/paths.ts';
 import { netavarkSetup, netavarkTeardown, type NetavarkContext, type StatusBlock } from '../infra/network/netavark.ts';
 import { forEachContainer } from './container-batch.ts';
-import { netavarkOptions, statusIps, usesBridge } from './container-network.ts';
+import { netavarkOptions, statusIps, updateHostsFile, usesBridge } from './container-network.ts';
 import type { BatchReport } from './container-reports.ts';
 import type { Engine } from './engine.ts';
 
@@ -73,7 +74,10 @@ export class NetworkEngine {
 
   async netavarkContext(): Promise<NetavarkContext> {
     const conf = await this.#engine.containers.conf();
-    return { configDir: path.join(this.#engine.store.paths.runRoot, 'networks'), helperDirs: conf.engine.helperBinariesDir };
+    const configDir = path.join(this.#engine.store.paths.runRoot, 'networks');
+    // As root every store shares the host's firewall and bridges, whatever its run root.
+    const lockFile = isRootless() ? path.join(configDir, 'netavark.lock') : '/run/lock/skiff-netavark.lock';
+    return { configDir, helperDirs: conf.engine.helperBinariesDir, lockFile };
   }
 
   /** Containers (by ID) that join `name`. */
@@ -162,7 +166,7 @@ export class NetworkEngine {
     );
   }
 
-  /** Joins a container to a network; a running one gets its interface at once. */
+  /** Joins a container to a network; one whose network is set up (created, running) gets its interface at once. */
   async connect(network: string, nameOrId: string, opts: NetworkConnectOptions): Promise<void> {
     const store = await this.load();
     const net = store.get(network);
@@ -178,12 +182,13 @@ export class NetworkEngine {
         ...(opts.aliases && opts.aliases.length > 0 ? { aliases: opts.aliases } : {}),
       };
       const config = { ...cur.config, networks: [...cur.config.networks, net.name], networkOptions: { ...cur.config.networkOptions, ...(Object.keys(own).length > 0 ? { [net.name]: own } : {}) } };
-      if (cur.state.status === 'running' && cur.state.netnsPath) {
+      if (cur.state.netnsPath) {
         const status = cur.state.networkStatus as Record<string, StatusBlock>;
         const ips = new Map([[net.name, this.ipam.allocate(net, config.id, own.staticIps ?? [])]]);
         try {
           const result = await netavarkSetup(await this.netavarkContext(), cur.state.netnsPath, netavarkOptions(config, [net], ips, status, false));
           ce.repo.updateState(config.id, (s) => ({ ...s, networkStatus: { ...s.networkStatus, ...result } }));
+          updateHostsFile(ce, config, statusIps(result[net.name]), []);
         } catch (err) {
           this.ipam.release(config.id, net.name);
           throw err;
@@ -206,6 +211,7 @@ export class NetworkEngine {
       if (cur.state.netnsPath && status[net.name]) {
         const ips = new Map([[net.name, statusIps(status[net.name])]]);
         await netavarkTeardown(await this.netavarkContext(), cur.state.netnsPath, netavarkOptions(cur.config, [net], ips, status, false));
+        updateHostsFile(ce, cur.config, [], ips.get(net.name) ?? []);
         ce.repo.updateState(cur.config.id, (s) => {
           const rest = { ...s.networkStatus };
           delete rest[net.name];

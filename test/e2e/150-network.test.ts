@@ -28,6 +28,14 @@ function freshOctet(): number {
   }
 }
 
+/** A user network with its own subnet and bridge in `env`. */
+async function createNetwork(env: SkiffEnv, name: string, extra: string[] = []) {
+  const n = freshOctet();
+  const bridge = `sk${tag}${n}`;
+  await env.runOk(['network', 'create', '--subnet', `10.89.${n}.0/24`, '--interface-name', bridge, ...extra, `${name}-${tag}`]);
+  return { name: `${name}-${tag}`, prefix: `10.89.${n}.`, subnet: `10.89.${n}.0/24`, bridge };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -85,13 +93,7 @@ function linkExists(name: string): boolean {
 
 describe('networks', { skip, concurrency: true }, () => {
   const env = new SkiffEnv();
-  /** Creates a user network with its own subnet and bridge; returns its name and subnet prefix. */
-  const makeNetwork = async (name: string, extra: string[] = []) => {
-    const n = freshOctet();
-    const bridge = `sk${tag}${n}`;
-    await env.runOk(['network', 'create', '--subnet', `10.89.${n}.0/24`, '--interface-name', bridge, ...extra, `${name}-${tag}`]);
-    return { name: `${name}-${tag}`, prefix: `10.89.${n}.`, subnet: `10.89.${n}.0/24`, bridge };
-  };
+  const makeNetwork = (name: string, extra: string[] = []) => createNetwork(env, name, extra);
   before(() => loadBusybox(env));
   after(() => env.cleanup());
 
@@ -174,11 +176,14 @@ describe('networks', { skip, concurrency: true }, () => {
     await env.runOk(['network', 'connect', b.name, name]);
     const with2 = await env.runOk(['exec', name, 'ip', '-4', '-o', 'addr']);
     assert.match(with2, new RegExp(`eth1\\s+inet ${b.prefix.replaceAll('.', '\\.')}`));
+    const ipB = new RegExp(`eth1\\s+inet (${b.prefix.replaceAll('.', '\\.')}\\d+)`).exec(with2)![1]!;
+    assert.match(await env.runOk(['exec', name, 'cat', '/etc/hosts']), new RegExp(`^${ipB.replaceAll('.', '\\.')}\\t`, 'm'));
     const nets = await env.runOk(['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', name]);
     assert.equal(nets.trim().split(' ').sort().join(' '), [a.name, b.name].sort().join(' '));
     await env.runOk(['network', 'disconnect', b.name, name]);
     const with1 = await env.runOk(['exec', name, 'ip', '-4', '-o', 'addr']);
     assert.doesNotMatch(with1, /eth1/);
+    assert.doesNotMatch(await env.runOk(['exec', name, 'cat', '/etc/hosts']), new RegExp(`^${ipB.replaceAll('.', '\\.')}\\t`, 'm'));
     assert.match(with1, new RegExp(`eth0\\s+inet ${a.prefix.replaceAll('.', '\\.')}`));
     await env.runOk(['rm', '-f', '-t', '0', name]);
   });
@@ -205,6 +210,11 @@ describe('networks', { skip, concurrency: true }, () => {
   });
 
   test('network ls, inspect, exists, rm and prune', async () => {
+    // its own store: prune must not take the other tests' networks
+    const env = new SkiffEnv();
+    after(() => env.cleanup());
+    await loadBusybox(env);
+    const makeNetwork = (name: string, extra: string[] = []) => createNetwork(env, name, extra);
     const n = await makeNetwork('admin', ['--label', 'team=blue', '--internal']);
     assert.match(await env.runOk(['network', 'ls']), /^NETWORK ID\s+NAME\s+DRIVER\n/);
     assert.match(await env.runOk(['network', 'ls', '-q']), /^podman$/m);
@@ -215,6 +225,7 @@ describe('networks', { skip, concurrency: true }, () => {
     assert.equal(inspected.network_interface, n.bridge);
     assert.equal(inspected.dns_enabled, true);
     assert.equal(await env.runOk(['network', 'inspect', '--format', '{{.Name}}', n.name]), `${n.name}\n`);
+    assert.equal(JSON.parse(await env.runOk(['inspect', '--type', 'network', n.name]))[0].id, inspected.id);
     assert.equal((await env.run(['network', 'exists', n.name])).code, 0);
     assert.equal((await env.run(['network', 'exists', `nope-${tag}`])).code, 1);
     const user = `user-${tag}`;
@@ -237,9 +248,7 @@ describe('networks', { skip, concurrency: true }, () => {
     after(() => env.cleanup());
     await loadBusybox(env);
     const netnsFiles = () => (existsSync(join(env.runroot, 'netns')) ? readdirSync(join(env.runroot, 'netns')) : []);
-    const n = freshOctet();
-    await env.runOk(['network', 'create', '--subnet', `10.89.${n}.0/24`, '--interface-name', `sk${tag}${n}`, `bad-${tag}`]);
-    const bad = { name: `bad-${tag}`, prefix: `10.89.${n}.`, subnet: `10.89.${n}.0/24`, bridge: `sk${tag}${n}` };
+    const bad = await createNetwork(env, 'bad');
     const overlap = await env.run(['network', 'create', '--subnet', bad.subnet.replace('.0/24', '.128/25'), `ovl-${tag}`]);
     assert.equal(overlap.code, 125);
     assert.match(overlap.stderr, /^Error: subnet .* is already used/);

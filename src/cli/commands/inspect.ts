@@ -29,9 +29,14 @@ const lookups: Partial<Record<InspectType, Lookup>> = {
       return { error: err as Error };
     }
   },
+  // the network store is loaded by inspectObjects before any lookup
+  network: (engine, nameOrId) => {
+    const net = engine.networks.store.find(nameOrId);
+    return net ? { data: net } : { error: missing('network', nameOrId) };
+  },
 };
 
-/** Podman's "not found" wording for the types skiff cannot inspect yet. */
+/** Podman's "not found" wording per type. */
 function missing(type: InspectType, nameOrId: string): Error {
   return type === 'network'
     ? new SkiffError(`network ${nameOrId}: unable to find network with name or ID ${nameOrId}: network not found`)
@@ -51,6 +56,7 @@ export interface InspectOptions {
  */
 export async function inspectObjects(ctx: CliContext, names: string[], opts: InspectOptions): Promise<void> {
   const engine = await ctx.engine();
+  if (opts.type === 'network' || opts.type === 'all') await engine.networks.load();
   const data: object[] = [];
   const errors: Error[] = [];
   for (const name of names) {

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MissingProgramError, ProgramFailedError, SkiffError } from '../../define/errors.ts';
-import { runProgram } from '../sys/process.ts';
+import { withFileLock } from '../sys/flock.ts';
+import { runProgram, type ProgramOutput } from '../sys/process.ts';
 
 /** A network as netavark (and Podman's network files) spell it. */
 export interface NetavarkNetwork {
@@ -60,6 +61,8 @@ export interface NetavarkContext {
   configDir: string;
   /** containers.conf engine.helper_binaries_dir */
   helperDirs: readonly string[];
+  /** serialises netavark runs that touch the same bridges and firewall */
+  lockFile: string;
 }
 
 const defaultDirs = ['/usr/local/libexec/podman', '/usr/local/lib/podman', '/usr/libexec/podman', '/usr/lib/podman'];
@@ -88,16 +91,25 @@ function netavarkError(err: unknown, verb: string): unknown {
   if (!(err instanceof ProgramFailedError)) return err;
   const stderr = err.stderr;
   const m = /\{"error":\s*"((?:[^"\\]|\\.)*)"\}/.exec(stderr);
-  const why = m ? (JSON.parse(`"${m[1]}"`) as string) : stderr.trim();
+  const why = m ? (JSON.parse(`"${m[1]}"`) as string) : stderr.trim() || err.message;
   return new SkiffError(`netavark (${verb}): ${why}`, { cause: err });
+}
+
+/**
+ * One netavark at a time, as Podman does (its netavark.lock): two concurrent setups race on
+ * creating the same bridge and firewall chains.
+ */
+function runLocked(ctx: NetavarkContext, args: string[], input: string): Promise<ProgramOutput> {
+  const bin = findHelper('netavark', ctx.helperDirs);
+  fs.mkdirSync(ctx.configDir, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(path.dirname(ctx.lockFile), { recursive: true, mode: 0o755 });
+  return withFileLock(ctx.lockFile, () => runProgram(bin, [...baseArgs(ctx), ...args], { debianPackage: 'netavark', input }));
 }
 
 /** Configures the namespace at `netnsPath`; returns the status block per network name. */
 export async function netavarkSetup(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<Record<string, StatusBlock>> {
-  const bin = findHelper('netavark', ctx.helperDirs);
-  fs.mkdirSync(ctx.configDir, { recursive: true, mode: 0o755 });
   try {
-    const out = await runProgram(bin, [...baseArgs(ctx), 'setup', netnsPath], { debianPackage: 'netavark', input: JSON.stringify(opts) });
+    const out = await runLocked(ctx, ['setup', netnsPath], JSON.stringify(opts));
     return JSON.parse(out.stdout) as Record<string, StatusBlock>;
   } catch (err) {
     throw netavarkError(err, 'setup');
@@ -106,9 +118,8 @@ export async function netavarkSetup(ctx: NetavarkContext, netnsPath: string, opt
 
 /** Undoes setup: veths, firewall rules, port forwards, DNS entries. */
 export async function netavarkTeardown(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<void> {
-  const bin = findHelper('netavark', ctx.helperDirs);
   try {
-    await runProgram(bin, [...baseArgs(ctx), 'teardown', netnsPath], { debianPackage: 'netavark', input: JSON.stringify(opts) });
+    await runLocked(ctx, ['teardown', netnsPath], JSON.stringify(opts));
   } catch (err) {
     throw netavarkError(err, 'teardown');
   }
