@@ -145,6 +145,23 @@ export function updateHostsFile(ce: ContainerEngine, config: ContainerConfig, ad
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
+/** Adds (first) and drops name servers in the container's resolv.conf, unless `--dns` chose them. */
+export function updateResolvConf(ce: ContainerEngine, config: ContainerConfig, add: readonly string[], remove: readonly string[]): void {
+  if (config.dns.servers.length > 0) return;
+  const file = path.join(ce.userdataDir(config.id), 'resolv.conf');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const lines = text.split('\n').filter((l) => l !== '' && !remove.some((ip) => l === `nameserver ${ip}`));
+  const fresh = add.filter((ip) => !lines.includes(`nameserver ${ip}`)).map((ip) => `nameserver ${ip}`);
+  const first = lines.findIndex((l) => l.startsWith('nameserver '));
+  lines.splice(first < 0 ? lines.length : first, 0, ...fresh);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
 /** Sets up the container's networks; returns the updated record and the info for its run files. */
 export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<{ rec: ContainerRecord; info?: NetworkRunInfo }> {
   const { config } = rec;

@@ -3,6 +3,7 @@
  * every candidate tried in order (the first that succeeds wins), `--all-tags`, and the
  * pull policies (missing, always, never, newer).
  */
+import { pullFromTransport, sourceTransport } from '../domain/images/pull-transport.ts';
 import { InvalidArgumentError, NoSuchImageError, SkiffError } from '../define/errors.ts';
 import { resolvePullNames } from '../domain/images/pull/pull-names.ts';
 import { listRemoteTags, pullReference, type PullEvent, type PullImageOptions } from '../domain/images/pull/pull-image.ts';
@@ -31,6 +32,9 @@ async function parallelCopies(): Promise<number> {
 }
 
 export async function pullImage(store: Store, name: string, opts: ImagePullOptions = {}): Promise<ImagePullReport> {
+  if (sourceTransport(name)) {
+    return { images: [(await pullFromTransport(store, name, store.paths.staging)).id] };
+  }
   const conf = loadRegistriesConf();
   const parallel = await parallelCopies();
   const resolved = resolvePullNames(name, conf);
@@ -70,6 +74,8 @@ export async function pullImage(store: Store, name: string, opts: ImagePullOptio
  * falls back to the local image when the registry cannot be reached.
  */
 export async function ensureImage(store: Store, name: string, policy: PullPolicy, opts: ImagePullOptions = {}): Promise<ImageRecord> {
+  // an archive or layout is read each time: it names no local image to compare with
+  if (sourceTransport(name)) return pullFromTransport(store, name, store.paths.staging);
   const local = findImage(store.images, name);
   if (policy === 'never' || (policy === 'missing' && local)) {
     if (!local) throw new NoSuchImageError(name);

@@ -14,7 +14,7 @@ import { NetworkStore } from '../domain/networks/network-store.ts';
 import { isRootless } from '../infra/config/paths.ts';
 import { netavarkSetup, netavarkTeardown, type NetavarkContext, type StatusBlock } from '../infra/network/netavark.ts';
 import { forEachContainer } from './container-batch.ts';
-import { netavarkOptions, statusIps, updateHostsFile, usesBridge } from './container-network.ts';
+import { netavarkOptions, statusIps, updateHostsFile, updateResolvConf, usesBridge } from './container-network.ts';
 import type { BatchReport } from './container-reports.ts';
 import type { Engine } from './engine.ts';
 
@@ -189,6 +189,7 @@ export class NetworkEngine {
           const result = await netavarkSetup(await this.netavarkContext(), cur.state.netnsPath, netavarkOptions(config, [net], ips, status, false));
           ce.repo.updateState(config.id, (s) => ({ ...s, networkStatus: { ...s.networkStatus, ...result } }));
           updateHostsFile(ce, config, statusIps(result[net.name]), []);
+          updateResolvConf(ce, config, result[net.name]?.dns_server_ips ?? [], []);
         } catch (err) {
           this.ipam.release(config.id, net.name);
           throw err;
@@ -212,6 +213,8 @@ export class NetworkEngine {
         const ips = new Map([[net.name, statusIps(status[net.name])]]);
         await netavarkTeardown(await this.netavarkContext(), cur.state.netnsPath, netavarkOptions(cur.config, [net], ips, status, false));
         updateHostsFile(ce, cur.config, [], ips.get(net.name) ?? []);
+        const still = new Set(Object.entries(status).flatMap(([n, b]) => (n === net.name ? [] : (b.dns_server_ips ?? []))));
+        updateResolvConf(ce, cur.config, [], (status[net.name]?.dns_server_ips ?? []).filter((ip) => !still.has(ip)));
         ce.repo.updateState(cur.config.id, (s) => {
           const rest = { ...s.networkStatus };
           delete rest[net.name];

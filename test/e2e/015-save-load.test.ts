@@ -149,3 +149,29 @@ describe('broken archives store nothing', () => {
     assert.equal(r.stderr, 'Error: stat /nonexistent/archive.tar: no such file or directory\n');
   });
 });
+
+describe('pull from archives and layouts (transports other than a registry)', () => {
+  test('docker-archive:, oci-archive:, oci:DIR:REF and dir: give the same image; run takes them too', async () => {
+    const other = new SkiffEnv();
+    try {
+      const { fixturesDir } = await import('../helpers/fixtures.ts');
+      const dir = await fixturesDir();
+      const refs = [
+        `docker-archive:${await dockerArchive()}`,
+        `oci-archive:${await ociArchive()}`,
+        `dir:${join(dir, 'busybox-dir')}`,
+      ];
+      for (const ref of refs) {
+        const r = await other.run(['pull', ref]);
+        assert.equal(r.code, 0, `${ref}: ${r.stderr}`);
+        assert.equal(r.stdout, `${imageId}\n`, ref);
+      }
+      assert.equal((await other.runOk(['run', '--rm', refs[0]!, 'echo', 'from an archive'])), 'from an archive\n');
+      const bad = await other.run(['pull', 'oci-archive:/nonexistent.tar']);
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /^Error: .*nonexistent\.tar.*\n$/);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});

@@ -178,12 +178,14 @@ describe('networks', { skip, concurrency: true }, () => {
     assert.match(with2, new RegExp(`eth1\\s+inet ${b.prefix.replaceAll('.', '\\.')}`));
     const ipB = new RegExp(`eth1\\s+inet (${b.prefix.replaceAll('.', '\\.')}\\d+)`).exec(with2)![1]!;
     assert.match(await env.runOk(['exec', name, 'cat', '/etc/hosts']), new RegExp(`^${ipB.replaceAll('.', '\\.')}\\t`, 'm'));
+    assert.match(await env.runOk(['exec', name, 'cat', '/etc/resolv.conf']), new RegExp(`^nameserver ${b.prefix.replaceAll('.', '\\.')}1$`, 'm'));
     const nets = await env.runOk(['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', name]);
     assert.equal(nets.trim().split(' ').sort().join(' '), [a.name, b.name].sort().join(' '));
     await env.runOk(['network', 'disconnect', b.name, name]);
     const with1 = await env.runOk(['exec', name, 'ip', '-4', '-o', 'addr']);
     assert.doesNotMatch(with1, /eth1/);
     assert.doesNotMatch(await env.runOk(['exec', name, 'cat', '/etc/hosts']), new RegExp(`^${ipB.replaceAll('.', '\\.')}\\t`, 'm'));
+    assert.doesNotMatch(await env.runOk(['exec', name, 'cat', '/etc/resolv.conf']), new RegExp(`nameserver ${b.prefix.replaceAll('.', '\\.')}1`));
     assert.match(with1, new RegExp(`eth0\\s+inet ${a.prefix.replaceAll('.', '\\.')}`));
     await env.runOk(['rm', '-f', '-t', '0', name]);
   });
