@@ -8,6 +8,7 @@
  *   cleanup: exit code from conmon's exit file, OOM → runtime delete → unmount → exited,
  *            then the restart policy (start again) or --rm (remove)
  */
+import { sdNotify } from '../infra/sys/sd-notify.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidStateError, NoSuchContainerError, SkiffError } from '../define/errors.ts';
@@ -108,6 +109,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     const netnsPath = rec.state.netnsPath;
     const resolveNamespace = resolveNamespaceFor(ce);
     const rootfs = rec.state.mountPoint;
+    const notify = notifyPlan(config.sdNotifyMode, userdata);
     const { input } = await adjustForRootless(
       containerSpecInput({
         config,
@@ -120,6 +122,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
         devices: containerDevices(config),
         ...(config.init ? { initPath: findInit(config.initPath || conf.containers.initPath, conf.engine.helperBinariesDir) } : {}),
         resolveNamespace: (value, type) => (value === 'bridge' && netnsPath ? `ns:${netnsPath}` : resolveNamespace(value, type)),
+        ...(notify.containerDir !== undefined ? { notifySocketDir: notify.containerDir } : {}),
       }),
       { userns: config.namespaces.user, user: config.user },
     );
@@ -148,6 +151,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
       timeout: config.timeout,
       persistDir: path.join(userdata, 'persist'),
       systemdCgroup: config.cgroupManager === 'systemd',
+      ...(notify.containerDir !== undefined ? { sdNotifySocket: notify.hostSocket } : {}),
     });
     return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: '' }));
   } catch (err) {
@@ -189,6 +193,7 @@ export async function startCreatedLocked(ce: ContainerEngine, rec: ContainerReco
   }
   const next = ce.repo.updateState(id, (s) => ({ ...s, status: 'running', startedAt: nowRfc3339(), stoppedByUser: false, error: '', runnerPid: 0 }));
   if (rec.config.pidFile) fs.writeFileSync(rec.config.pidFile, String(rec.state.pid));
+  notifyReady(rec.config.sdNotifyMode, next.state.conmonPid, ce.engine.options.warn);
   return next;
 }
 
@@ -318,4 +323,28 @@ export function cleanupContainers(ce: ContainerEngine, namesOrIds: string[], opt
       await cleanupLocked(ce, cur, { rm: opts.rm });
     }),
   );
+}
+
+/**
+ * `--sdnotify`: with `container` (Podman's default) and a NOTIFY_SOCKET from systemd, conmon
+ * makes a socket in the bundle that the container gets as /run/notify/notify.sock and relays
+ * its READY=1; with `conmon`, skiff itself reports ready once the container runs, naming conmon
+ * as the main process; `ignore` (or no NOTIFY_SOCKET) does neither.
+ */
+function notifyPlan(mode: string, userdata: string): { containerDir?: string; hostSocket?: string } {
+  const hostSocket = process.env['NOTIFY_SOCKET'];
+  if (!hostSocket || mode !== 'container') return {};
+  const containerDir = path.join(userdata, 'notify');
+  fs.mkdirSync(containerDir, { recursive: true, mode: 0o700 });
+  return { containerDir, hostSocket };
+}
+
+function notifyReady(mode: string, conmonPid: number, warn: ((message: string) => void) | undefined): void {
+  const socket = process.env['NOTIFY_SOCKET'];
+  if (!socket || mode !== 'conmon') return;
+  try {
+    sdNotify(socket, `MAINPID=${conmonPid}\nREADY=1`);
+  } catch (err) {
+    warn?.(`sd_notify to ${socket}: ${(err as Error).message}`);
+  }
 }

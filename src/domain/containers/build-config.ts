@@ -269,7 +269,7 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     pidFile: opts.pidFile ?? '',
     conmonPidFile: opts.conmonPidFile ?? '',
     cidFile: opts.cidFile ?? '',
-    sdNotifyMode: opts.sdNotify ?? 'container',
+    sdNotifyMode: sdNotifyMode(opts.sdNotify),
     healthcheck: healthcheck(opts, img),
     detachKeys: opts.detachKeys ?? conf.engine.detachKeys,
     engineArgs: input.engineArgs,
@@ -278,4 +278,13 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     ...(opts.oomScoreAdj !== undefined ? { oomScoreAdj: opts.oomScoreAdj } : {}),
     attach: opts.attach ?? [],
   };
+}
+
+/** Podman's --sdnotify values and its message for any other. */
+function sdNotifyMode(value: string | undefined): string {
+  const mode = value ?? 'container';
+  if (!['container', 'conmon', 'ignore'].includes(mode)) {
+    throw new InvalidArgumentError(`sdnotify option "${mode}" not found: invalid argument`);
+  }
+  return mode;
 }

@@ -27,6 +27,8 @@ export interface ContainerSpecContext {
   devices: readonly DeviceInput[];
   /** catatonit, for --init */
   initPath?: string;
+  /** `--sdnotify container`: where conmon makes the notify socket the container gets */
+  notifySocketDir?: string;
   /** `container:<name>` namespace modes resolved to `ns:/proc/<pid>/ns/<type>` */
   resolveNamespace?: (value: string, type: NamespaceType) => string;
 }
@@ -80,6 +82,7 @@ export function containerSpecInput(ctx: ContainerSpecContext): SpecInput {
     annotations: c.annotations,
     terminal: c.tty,
     ...(c.init && ctx.initPath ? { initPath: ctx.initPath } : {}),
+    ...(ctx.notifySocketDir !== undefined ? { notifySocketDir: ctx.notifySocketDir } : {}),
     readOnly: c.readOnly,
     readOnlyTmpfs: c.readOnlyTmpfs,
     mounts: mountInputs(c, ctx.volumePaths),
