@@ -45,7 +45,8 @@ for (const rt of runtimes) {
       assert.equal(rm.code, 2);
       assert.equal(rm.stderr, `Error: cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper\n`);
       assert.equal(await ok(['rm', '-f', '-t', '0', 'c1']), 'c1\n');
-      assert.equal((await skiff(['container', 'exists', 'c1'])).code, 1);
+      // by full ID: a short name like c1 is also a hex ID prefix that another container may match
+      assert.equal((await skiff(['container', 'exists', id])).code, 1);
       assert.deepEqual(conmonsUnder(id), []);
     });
 
