@@ -45,6 +45,21 @@ function missing(type: InspectType, nameOrId: string): Error {
 
 const allOrder: InspectType[] = ['container', 'image', 'volume', 'network', 'pod'];
 
+/** The names to inspect: the arguments, or with --latest the newest container. */
+export async function inspectTargets(ctx: CliContext, args: string[], latest: boolean): Promise<string[]> {
+  if (latest) {
+    if (args.length) throw new InvalidArgumentError('--latest and arguments cannot be used together');
+    const newest = (await ctx.engine()).containers.latest();
+    if (!newest) {
+      ctx.out('[]\n');
+      throw new SkiffError('inspecting object: no containers to inspect: no such container');
+    }
+    return [newest.config.id];
+  }
+  if (!args.length) throw new InvalidArgumentError('no names or ids specified');
+  return args;
+}
+
 export interface InspectOptions {
   type: InspectType;
   format?: string | undefined;
@@ -96,16 +111,7 @@ export const command: CommandSpec = {
     if (!types.includes(type as InspectType)) {
       throw new InvalidArgumentError(`invalid type "${type}": must be "image", "container", "pod", "network", "volume", or "all"`);
     }
-    if (flags.bool('latest')) {
-      if (args.length) throw new InvalidArgumentError('--latest and arguments cannot be used together');
-      const latest = (await ctx.engine()).containers.latest();
-      if (!latest) {
-        ctx.out('[]\n');
-        throw new SkiffError('inspecting object: no containers to inspect: no such container');
-      }
-      args = [latest.config.id];
-    }
-    if (!args.length) throw new InvalidArgumentError('no names or ids specified');
+    args = await inspectTargets(ctx, args, flags.bool('latest'));
     await inspectObjects(ctx, args, { type: type as InspectType, format: flags.string('format') });
   },
 };

@@ -3,6 +3,7 @@
  * rules: values of one key are alternatives (OR), different keys must all match (AND),
  * and every `label` filter must match.
  */
+import { groupFilters } from '../filter-values.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainerRecord } from './container-repo.ts';
 import type { ContainerStatus } from './model.ts';
@@ -65,13 +66,7 @@ function labelMatches(labels: Record<string, string>, spec: string): boolean {
 }
 
 export function compileContainerFilters(filters: readonly string[], lookups: FilterLookups): ContainerPredicate {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    if (eq <= 0) throw new InvalidArgumentError(`invalid filter ${JSON.stringify(f)}`);
-    const key = f.slice(0, eq);
-    byKey.set(key, [...(byKey.get(key) ?? []), f.slice(eq + 1)]);
-  }
+  const byKey = groupFilters(filters);
   const tests: ContainerPredicate[] = [];
   for (const [key, values] of byKey) {
     switch (key) {

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { configTree } from './fixture.test.ts';
 import { ConfigError } from '../../define/errors.ts';
 import { loadContainersConf } from './containers-conf.ts';
 import type { HostFacts, LoadContainersConfOptions } from './containers-conf.ts';
@@ -11,18 +10,10 @@ import type { HostFacts, LoadContainersConfOptions } from './containers-conf.ts'
 const host: HostFacts = { systemd: false, cgroup2: false, selinux: false, seccompOverride: false, sessionBus: false };
 
 function fixture(t: TestContext) {
-  const root = mkdtempSync(join(tmpdir(), 'skiff-containers-conf-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const home = join(root, 'home/user');
+  const tree = configTree(t, 'containers-conf');
+  const { root, home } = tree;
   return {
-    root,
-    home,
-    write(rel: string, text: string): string {
-      const path = join(root, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-      return path;
-    },
+    ...tree,
     opts(env: NodeJS.ProcessEnv = {}, extra: LoadContainersConfOptions = {}): LoadContainersConfOptions {
       return { systemRoot: root, rootless: false, env: { HOME: home, ...env }, host, ...extra };
     },

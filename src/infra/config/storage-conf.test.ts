@@ -1,26 +1,17 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { configTree } from './fixture.test.ts';
 import { ConfigError } from '../../define/errors.ts';
 import type { ConfigOptions } from './paths.ts';
 import { loadStorageConf } from './storage-conf.ts';
 
 function fixture(t: TestContext) {
-  const root = mkdtempSync(join(tmpdir(), 'skiff-storage-conf-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const home = join(root, 'home/user');
+  const tree = configTree(t, 'storage-conf');
+  const { root, home } = tree;
   return {
-    root,
-    home,
-    write(rel: string, text: string): string {
-      const path = join(root, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-      return path;
-    },
+    ...tree,
     opts(rootless: boolean, env: NodeJS.ProcessEnv = {}): ConfigOptions {
       return { systemRoot: root, rootless, env: { HOME: home, _CONTAINERS_ROOTLESS_UID: '1234', ...env } };
     },

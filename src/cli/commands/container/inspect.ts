@@ -1,6 +1,5 @@
-import { InvalidArgumentError, SkiffError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
-import { inspectObjects } from '../inspect.ts';
+import { inspectObjects, inspectTargets } from '../inspect.ts';
 
 export const command: CommandSpec = {
   use: 'inspect [options] CONTAINER [CONTAINER...]',
@@ -13,16 +12,7 @@ export const command: CommandSpec = {
     { name: 'size', short: 's', type: 'bool', description: 'Display total file size' },
   ],
   async run(ctx, flags, args) {
-    if (flags.bool('latest')) {
-      if (args.length) throw new InvalidArgumentError('--latest and arguments cannot be used together');
-      const latest = (await ctx.engine()).containers.latest();
-      if (!latest) {
-        ctx.out('[]\n');
-        throw new SkiffError('inspecting object: no containers to inspect: no such container');
-      }
-      args = [latest.config.id];
-    }
-    if (!args.length) throw new InvalidArgumentError('no names or ids specified');
+    args = await inspectTargets(ctx, args, flags.bool('latest'));
     await inspectObjects(ctx, args, { type: 'container', format: flags.string('format') });
   },
 };

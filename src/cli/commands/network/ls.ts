@@ -1,3 +1,4 @@
+import { groupFilters } from '../../../domain/filter-values.ts';
 import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { Network } from '../../../domain/networks/network-definition.ts';
 import type { CommandSpec } from '../../command.ts';
@@ -16,13 +17,7 @@ function labelMatch(n: Network, spec: string): boolean {
 
 /** Podman's network filters: values of one key are OR'ed, keys are AND'ed. */
 function compileFilters(filters: readonly string[]): Predicate {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    if (eq <= 0) throw new InvalidArgumentError(`invalid filter ${JSON.stringify(f)}`);
-    const key = f.slice(0, eq);
-    byKey.set(key, [...(byKey.get(key) ?? []), f.slice(eq + 1)]);
-  }
+  const byKey = groupFilters(filters);
   const tests: Predicate[] = [];
   for (const [key, values] of byKey) {
     switch (key) {
