@@ -17,6 +17,7 @@ export interface CommandEntry {
 
 const L = {
   // images
+  imageBuild: () => import('./commands/image/build.ts'),
   imageList: () => import('./commands/image/list.ts'),
   imageRm: () => import('./commands/image/rm.ts'),
   imageTag: () => import('./commands/image/tag.ts'),
@@ -98,6 +99,7 @@ const L = {
 } satisfies Record<string, Loader>;
 
 const imageChildren: CommandEntry[] = [
+  { name: 'build', short: 'Build an image using instructions from Containerfiles', load: L.imageBuild },
   { name: 'diff', short: "Inspect changes to the image's file systems", load: L.ctrDiff },
   { name: 'exists', short: 'Check if an image exists in local storage', load: L.imageExists },
   { name: 'history', short: 'Show history of a specified image', load: L.imageHistory },
@@ -211,6 +213,7 @@ const networkChildren: CommandEntry[] = [
 
 export const commands: CommandEntry[] = [
   ctr.attach,
+  { name: 'build', short: 'Build an image using instructions from Containerfiles', load: L.imageBuild },
   ctr.commit,
   { name: 'container', short: 'Manage containers', children: containerChildren },
   ctr.cp,
