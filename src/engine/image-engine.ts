@@ -1,6 +1,7 @@
 /**
  * Image operations over the local store. Batch verbs report per item; nothing here prints.
  */
+import { sourceTransport } from '../domain/images/pull-transport.ts';
 import { ExitStatusError, ImageInUseError, InvalidArgumentError, NoSuchImageError, SkiffError } from '../define/errors.ts';
 import { parseImageConfig } from '../domain/images/image-config.ts';
 import { normalizeLocalName } from '../domain/images/names.ts';
@@ -207,6 +208,12 @@ export class ImageEngine {
 
   /** The image create/run should use for `name`, pulled as `policy` says (run/create `--pull`). */
   async ensureImage(name: string, policy: PullPolicy = 'missing', opts: ImagePullOptions = {}): Promise<ImageRecord> {
+    // The common case, a local image, must not load the registry client (HTTP, TLS: ~30 ms).
+    if ((policy === 'missing' || policy === 'never') && !sourceTransport(name)) {
+      const local = findImage(this.#store.images, name);
+      if (local) return local;
+      if (policy === 'never') throw new NoSuchImageError(name);
+    }
     const { ensureImage } = await import('./image-pull.ts');
     if (policy !== 'never') this.#store.layers.sweep();
     return ensureImage(this.#store, name, policy, opts);
