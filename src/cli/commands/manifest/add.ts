@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../../define/errors.ts';
+import { annotationsFrom } from './annotations.ts';
 import type { CommandSpec } from '../../command.ts';
 import { credsFlag, registryAccess, tlsFlags } from '../image/registry-flags.ts';
 
@@ -20,12 +20,7 @@ export const command: CommandSpec = {
     ...tlsFlags,
   ],
   async run(ctx, flags, args) {
-    const annotations: Record<string, string> = {};
-    for (const a of flags.array('annotation')) {
-      const eq = a.indexOf('=');
-      if (eq <= 0) throw new InvalidArgumentError(`no value given for annotation "${a}"`);
-      annotations[a.slice(0, eq)] = a.slice(eq + 1);
-    }
+    const annotations = annotationsFrom(flags);
     const { addToList } = await import('../../../engine/manifest-lists.ts');
     const access = await registryAccess(flags);
     const { store } = await ctx.engine();

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../../define/errors.ts';
+import { annotationsFrom } from './annotations.ts';
 import type { CommandSpec } from '../../command.ts';
 
 export const command: CommandSpec = {
@@ -16,12 +16,7 @@ export const command: CommandSpec = {
     { name: 'variant', type: 'string', description: 'override the Variant of the specified image' },
   ],
   async run(ctx, flags, args) {
-    const annotations: Record<string, string> = {};
-    for (const a of flags.array('annotation')) {
-      const eq = a.indexOf('=');
-      if (eq <= 0) throw new InvalidArgumentError(`no value given for annotation "${a}"`);
-      annotations[a.slice(0, eq)] = a.slice(eq + 1);
-    }
+    const annotations = annotationsFrom(flags);
     const { annotateInstance } = await import('../../../engine/manifest-lists.ts');
     const { store } = await ctx.engine();
     const id = annotateInstance(store, args[0]!, args[1]!, {
