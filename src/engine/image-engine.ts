@@ -206,17 +206,25 @@ export class ImageEngine {
     return pullImage(this.#store, name, opts);
   }
 
-  /** The image create/run should use for `name`, pulled as `policy` says (run/create `--pull`). */
+  /**
+   * The image create/run/build should use for `name` under `policy`: `missing` pulls only when
+   * no local image answers to the name, `always` pulls, `never` never does, `newer` pulls and
+   * falls back to the local image when the registry cannot be reached. An archive or layout
+   * reference names no local image, so it is read each time. The local case never loads the
+   * registry client (HTTP and TLS cost a short command ~30 ms).
+   */
   async ensureImage(name: string, policy: PullPolicy = 'missing', opts: ImagePullOptions = {}): Promise<ImageRecord> {
-    // The common case, a local image, must not load the registry client (HTTP, TLS: ~30 ms).
-    if ((policy === 'missing' || policy === 'never') && !sourceTransport(name)) {
-      const local = findImage(this.#store.images, name);
-      if (local) return local;
-      if (policy === 'never') throw new NoSuchImageError(name);
+    const fromArchive = sourceTransport(name) !== undefined;
+    const local = fromArchive ? undefined : findImage(this.#store.images, name);
+    if (local && (policy === 'missing' || policy === 'never')) return local;
+    if (policy === 'never' && !fromArchive) throw new NoSuchImageError(name);
+    try {
+      const report = await this.pull(name, opts);
+      return this.#store.images.get(report.images[0]!)!;
+    } catch (err) {
+      if (policy === 'newer' && local) return local;
+      throw err;
     }
-    const { ensureImage } = await import('./image-pull.ts');
-    if (policy !== 'never') this.#store.layers.sweep();
-    return ensureImage(this.#store, name, policy, opts);
   }
 
   /** `push`: to a registry (`docker://`, the default) or an archive transport; see image-push.ts. */

@@ -1,15 +1,13 @@
 /**
- * `pull` and the implicit pull of create/run: names resolved through registries.conf,
- * every candidate tried in order (the first that succeeds wins), `--all-tags`, and the
- * pull policies (missing, always, never, newer).
+ * `pull`: names resolved through registries.conf, every candidate tried in order (the first
+ * that succeeds wins), `--all-tags`, and archive or layout references. The pull policies of
+ * create/run/build are ImageEngine.ensureImage's.
  */
 import { pullFromTransport, sourceTransport } from '../domain/images/pull-transport.ts';
-import { InvalidArgumentError, NoSuchImageError, SkiffError } from '../define/errors.ts';
+import { InvalidArgumentError, SkiffError } from '../define/errors.ts';
 import { resolvePullNames } from '../domain/images/pull/pull-names.ts';
 import { listRemoteTags, pullReference, type PullEvent, type PullImageOptions } from '../domain/images/pull/pull-image.ts';
-import { findImage } from '../domain/images/resolve.ts';
 import { loadRegistriesConf } from '../infra/config/registries-conf.ts';
-import type { ImageRecord } from '../infra/storage/records.ts';
 import type { Store } from '../infra/storage/store.ts';
 
 export type { PullEvent };
@@ -68,24 +66,3 @@ export async function pullImage(store: Store, name: string, opts: ImagePullOptio
   throw new SkiffError(`${errors.length} errors occurred while pulling:\n${list}`);
 }
 
-/**
- * The image create/run should use for `name` under `policy`: `missing` pulls only when no
- * local image answers to the name, `always` pulls, `never` never does, `newer` pulls and
- * falls back to the local image when the registry cannot be reached.
- */
-export async function ensureImage(store: Store, name: string, policy: PullPolicy, opts: ImagePullOptions = {}): Promise<ImageRecord> {
-  // an archive or layout is read each time: it names no local image to compare with
-  if (sourceTransport(name)) return pullFromTransport(store, name, store.paths.staging);
-  const local = findImage(store.images, name);
-  if (policy === 'never' || (policy === 'missing' && local)) {
-    if (!local) throw new NoSuchImageError(name);
-    return local;
-  }
-  try {
-    const report = await pullImage(store, name, opts);
-    return store.images.get(report.images[0]!)!;
-  } catch (err) {
-    if (policy === 'newer' && local) return local;
-    throw err;
-  }
-}
