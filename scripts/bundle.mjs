@@ -1,22 +1,25 @@
-// Bundles the CLI into dist/bin/ with esbuild: one entry plus lazily loaded chunks, so a
-// command loads a handful of files instead of a hundred modules (module resolution and
-// compilation were most of skiff's start-up time). koffi stays external: it ships a
-// native addon that must be loaded from node_modules. Old chunks are left in place, so a
-// skiff process still running from the previous build can finish loading its own.
+// Bundles the CLI into dist/bin/ with esbuild: skiff-main.cjs holds every command in one
+// CommonJS file, and skiff.cjs (src/cli/launch.ts) turns on the code cache and loads it.
+// One CommonJS file loads faster than ESM chunks: Node resolves and links each ESM module
+// one by one, while the bundle's lazily imported modules become functions that run on first
+// use, so a command still evaluates only what it uses. koffi stays external: it ships a
+// native addon that must be loaded from node_modules.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
-  entryPoints: { skiff: `${root}/src/cli/main.ts` },
+const common = {
   outdir: `${root}/dist/bin`,
-  outExtension: { '.js': '.mjs' },
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node24',
-  external: ['koffi'],
-  chunkNames: 'chunks/[name]-[hash]',
+  external: ['koffi', './skiff-main.cjs'],
+  // The sources are ESM; in CommonJS import.meta is empty, so its url comes from __filename.
+  define: { 'import.meta.url': '__skiffModuleUrl' },
+  banner: { js: 'const __skiffModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: { 'skiff-main': `${root}/src/cli/main.ts` } });
+await build({ ...common, entryPoints: { skiff: `${root}/src/cli/launch.ts` } });

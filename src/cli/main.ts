@@ -2,8 +2,6 @@
  * skiff's entry point: finds the command, parses its flags, runs it, and maps whatever it
  * throws to `Error: …` and an exit status, once, here.
  */
-import { enableCompileCache } from 'node:module';
-import { homedir } from 'node:os';
 import { ExitCode, InvalidArgumentError, SkiffError, errorMessage } from '../define/errors.ts';
 import { CliContext } from './context.ts';
 import { parseFlags } from './flags.ts';
@@ -12,15 +10,6 @@ import { commandHelp, groupHelp } from './help.ts';
 import { commands, findChild, type CommandEntry } from './registry.ts';
 import { skiffVersion } from './version.ts';
 
-/**
- * V8's code cache for the command chunks loaded after this point: compiling them is a large
- * part of a short command's run time. Per user, so a rootless user never shares root's.
- */
-function cacheCompiledCode(): void {
-  const dir = process.getuid?.() === 0 ? '/var/cache/skiff/node-compile-cache' : `${homedir()}/.cache/skiff/node-compile-cache`;
-  enableCompileCache(dir);
-}
-
 async function main(argv: string[]): Promise<number> {
   // Global flags may stand before the command word; the first positional is the command.
   const leading = parseFlags(argv, globalFlags, { stopAtFirstPositional: true });
@@ -28,7 +17,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`skiff version ${skiffVersion}\n`);
     return 0;
   }
-  cacheCompiledCode();
   const rest = leading.args;
   const path: string[] = [];
   let entries: readonly CommandEntry[] = commands;
@@ -135,10 +123,14 @@ export function exitCodeFor(err: unknown): number {
   return err instanceof SkiffError ? err.exitCode : ExitCode.engine;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  if (process.env['SKIFF_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  process.stderr.write(`Error: ${errorMessage(err)}\n`);
-  process.exitCode = exitCodeFor(err);
-}
+// No top-level await: the CLI is bundled as one CommonJS file (see scripts/bundle.mjs).
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (process.env['SKIFF_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`Error: ${errorMessage(err)}\n`);
+    process.exitCode = exitCodeFor(err);
+  },
+);

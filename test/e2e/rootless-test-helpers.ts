@@ -30,7 +30,7 @@ export function rootlessSkipReason(): string | false {
     if (!existsSync(tool)) return `needs ${tool} (packages passwd, util-linux, uidmap)`;
   }
   const node = join(repoRoot, '.tools/node/node_modules/node/bin/node');
-  const closed = notOpenToOthers([skiffBin, join(repoRoot, 'dist/bin/skiff.mjs'), ...(existsSync(node) ? [node] : [])]);
+  const closed = notOpenToOthers([skiffBin, join(repoRoot, 'dist/bin/skiff.cjs'), join(repoRoot, 'dist/bin/skiff-main.cjs'), ...(existsSync(node) ? [node] : [])]);
   return closed ? `the checkout is not readable by other users (${closed}): clone it with umask 022` : false;
 }
 

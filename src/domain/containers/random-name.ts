@@ -2,7 +2,7 @@
  * Container names when `--name` is not given: Docker's namesgenerator style,
  * `adjective_surname` (a notable scientist or hacker), as Podman also generates them.
  */
-import { randomInt } from 'node:crypto';
+import { randomInt } from '../../infra/sys/random.ts';
 
 const adjectives = [
   'admiring', 'adoring', 'affectionate', 'agitated', 'amazing', 'angry', 'awesome', 'beautiful', 'blissful', 'bold',

@@ -4,13 +4,13 @@
  * streaming), then the image row in one transaction. A failure leaves no image row and no
  * layer beyond those that were already whole.
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CorruptContentError } from '../../define/errors.ts';
 import type { Store } from '../../infra/storage/store.ts';
 import type { ImageRecord } from '../../infra/storage/records.ts';
 import type { PreparedLayer } from '../../infra/storage/layer-store.ts';
 import { buildDockerManifest, buildOciManifest } from '../../infra/image/manifest.ts';
+import { sha256Digest } from '../../infra/image/digest.ts';
 import { MediaType } from '../../infra/image/types.ts';
 import { parseImageConfig } from './image-config.ts';
 import { runLimited } from './run-limited.ts';
@@ -42,7 +42,7 @@ export interface IncomingImage {
 }
 
 function digestOf(b: Buffer): string {
-  return `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  return sha256Digest(b);
 }
 
 /** Extracts, concurrently, the layers whose chain the store lacks; all or none. */

@@ -3,8 +3,11 @@
  * search of Podman's default_subnet_pools. IPv6 subnets are carried as text and only
  * checked for syntax.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidArgumentError } from '../../define/errors.ts';
+
+// node:net loads on first use: `ps` reaches this module through the network engine.
+const isIPv4 = (ip: string): boolean => process.getBuiltinModule('node:net').isIPv4(ip);
+const isIPv6 = (ip: string): boolean => process.getBuiltinModule('node:net').isIPv6(ip);
 
 export interface Subnet4 {
   /** network address */

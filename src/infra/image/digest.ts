@@ -1,9 +1,11 @@
 /**
  * Content digests. skiff only stores and produces sha256 digests, as Podman does; anything
  * else found in content (a manifest, an index, an archive) is rejected as corrupt.
+ *
+ * node:crypto and node:stream load on first use: together they cost ~8 ms, and commands
+ * such as `ps` and `run` import this module without hashing anything.
  */
-import { createHash } from 'node:crypto';
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable, Transform, TransformCallback } from 'node:stream';
 import { CorruptContentError, DigestMismatchError } from '../../define/errors.ts';
 
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
@@ -14,7 +16,7 @@ export interface ParsedDigest {
 }
 
 export function sha256Digest(data: Uint8Array | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${process.getBuiltinModule('node:crypto').createHash('sha256').update(data).digest('hex')}`;
 }
 
 export function isValidDigest(value: unknown): value is string {
@@ -47,40 +49,49 @@ export interface VerifyOptions {
   what?: string;
 }
 
-class DigestVerifier extends Transform {
-  readonly #hash = createHash('sha256');
-  readonly #digest: string;
-  readonly #size: number | undefined;
-  readonly #what: string;
-  #seen = 0;
+type VerifierClass = new (digest: string, options: VerifyOptions) => Transform;
+let verifierClass: VerifierClass | undefined;
 
-  constructor(digest: string, options: VerifyOptions) {
-    super();
-    this.#digest = digest;
-    this.#size = options.size;
-    this.#what = options.what ?? 'blob';
-  }
+function digestVerifier(): VerifierClass {
+  if (verifierClass) return verifierClass;
+  const stream = process.getBuiltinModule('node:stream');
+  class DigestVerifier extends stream.Transform {
+    readonly #hash = process.getBuiltinModule('node:crypto').createHash('sha256');
+    readonly #digest: string;
+    readonly #size: number | undefined;
+    readonly #what: string;
+    #seen = 0;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#seen += chunk.length;
-    if (this.#size !== undefined && this.#seen > this.#size) {
-      callback(new CorruptContentError(`${this.#what} is longer than its declared size of ${this.#size} bytes`));
-      return;
+    constructor(digest: string, options: VerifyOptions) {
+      super();
+      this.#digest = digest;
+      this.#size = options.size;
+      this.#what = options.what ?? 'blob';
     }
-    this.#hash.update(chunk);
-    callback(null, chunk);
-  }
 
-  override _flush(callback: TransformCallback): void {
-    const actual = `sha256:${this.#hash.digest('hex')}`;
-    if (actual !== this.#digest) {
-      callback(new DigestMismatchError(this.#digest, actual, this.#what));
-    } else if (this.#size !== undefined && this.#seen !== this.#size) {
-      callback(new CorruptContentError(`${this.#what} has ${this.#seen} bytes, expected ${this.#size}`));
-    } else {
-      callback();
+    override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      this.#seen += chunk.length;
+      if (this.#size !== undefined && this.#seen > this.#size) {
+        callback(new CorruptContentError(`${this.#what} is longer than its declared size of ${this.#size} bytes`));
+        return;
+      }
+      this.#hash.update(chunk);
+      callback(null, chunk);
+    }
+
+    override _flush(callback: TransformCallback): void {
+      const actual = `sha256:${this.#hash.digest('hex')}`;
+      if (actual !== this.#digest) {
+        callback(new DigestMismatchError(this.#digest, actual, this.#what));
+      } else if (this.#size !== undefined && this.#seen !== this.#size) {
+        callback(new CorruptContentError(`${this.#what} has ${this.#seen} bytes, expected ${this.#size}`));
+      } else {
+        callback();
+      }
     }
   }
+  verifierClass = DigestVerifier;
+  return verifierClass;
 }
 
 /**
@@ -91,7 +102,7 @@ class DigestVerifier extends Transform {
  */
 export function verifyDigest(input: Readable, digest: string, options: VerifyOptions = {}): Readable {
   parseDigest(digest);
-  return pipeline(input, new DigestVerifier(digest, options), () => {});
+  return process.getBuiltinModule('node:stream').pipeline(input, new (digestVerifier())(digest, options), () => {});
 }
 
 /** Reads a whole stream, failing once more than `limit` bytes arrive. */

@@ -5,14 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../sys/random.ts';
 import { runProgram } from '../sys/process.ts';
 import { MNT_DETACH, umount2 } from '../sys/mount.ts';
 
 /** Creates a new, empty network namespace (netavark brings its loopback up); returns its path. */
 export async function createNetns(dir: string): Promise<string> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const file = path.join(dir, `netns-${randomUUID()}`);
+  const file = path.join(dir, `netns-${randomUuid()}`);
   fs.writeFileSync(file, '', { mode: 0o644 });
   try {
     await runProgram('unshare', [`--net=${file}`, 'true'], { debianPackage: 'util-linux' });

@@ -5,7 +5,6 @@
  * where the nested mapping shows it unchanged (as containers/storage does when it cannot
  * idmap a mount: overlay mounted in a user namespace cannot be idmapped).
  */
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, lchownSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdMapping } from '../oci/runtime-spec.ts';
@@ -55,7 +54,7 @@ export function keepIdHostId(id: number, keep: number): number {
 /** Copies `src` (a mounted image) to `dest` and re-owns every entry for keep-id. */
 export function copyShifted(src: string, dest: string, ident: NamespaceIdentity): void {
   const cp = requireProgram('cp', 'coreutils');
-  execFileSync(cp, ['-a', '--preserve=all', '--', `${src}/.`, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
+  process.getBuiltinModule('node:child_process').execFileSync(cp, ['-a', '--preserve=all', '--', `${src}/.`, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
   shiftTree(dest, ident);
 }
 

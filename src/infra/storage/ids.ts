@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from '../sys/random.ts';
 
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  // node:crypto loads on first hash only (see ../sys/random.ts).
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(data).digest('hex');
 }
 
 /** The OCI chain ID of a layer given its parent's chain ID (undefined for the base). */

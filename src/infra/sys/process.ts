@@ -1,8 +1,8 @@
 /**
  * Small process helpers: the one way skiff runs a short-lived external program (argv arrays,
- * never a shell), and reads of this process's identity and limits from /proc.
+ * never a shell), and reads of this process's identity and limits from /proc. node:child_process
+ * loads on the first run (~4 ms): `ps` and `inspect` import this module and never spawn.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { MissingProgramError, ProgramFailedError } from '../../define/errors.ts';
 
@@ -29,7 +29,7 @@ export interface ProgramOutput {
 export function runProgram(path: string, args: readonly string[], opts: RunProgramOptions): Promise<ProgramOutput> {
   const name = opts.displayName ?? path.slice(path.lastIndexOf('/') + 1);
   return new Promise((resolve, reject) => {
-    const child = spawn(path, args, {
+    const child = process.getBuiltinModule('node:child_process').spawn(path, args, {
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: opts.env ?? process.env,
       cwd: opts.cwd,
