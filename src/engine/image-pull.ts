@@ -5,7 +5,8 @@
  */
 import { pullFromTransport, sourceTransport } from '../domain/images/pull-transport.ts';
 import { InvalidArgumentError, SkiffError } from '../define/errors.ts';
-import { resolvePullNames } from '../domain/images/pull/pull-names.ts';
+import { resolvePullNames, type PullCandidate } from '../domain/images/pull/pull-names.ts';
+import { recordShortNameAlias } from '../domain/images/pull/short-name-aliases.ts';
 import { listRemoteTags, pullReference, type PullEvent, type PullImageOptions } from '../domain/images/pull/pull-image.ts';
 import { loadRegistriesConf } from '../infra/config/registries-conf.ts';
 import type { Store } from '../infra/storage/store.ts';
@@ -16,6 +17,11 @@ export type PullPolicy = 'missing' | 'always' | 'never' | 'newer';
 
 export interface ImagePullOptions extends Omit<PullImageOptions, 'parallel'> {
   allTags?: boolean | undefined;
+  /**
+   * Has the user pick one of several fully qualified names for a short name (given only
+   * when stdin and stdout are a terminal); resolves to the name picked.
+   */
+  selectImage?: ((candidates: string[]) => Promise<string>) | undefined;
 }
 
 export interface ImagePullReport {
@@ -29,15 +35,30 @@ async function parallelCopies(): Promise<number> {
   return n > 0 ? n : 6;
 }
 
+/** The registry picked for a short name becomes its alias, as Podman records it; a failure is only reported. */
+function recordChoice(file: string, shortName: string, picked: PullCandidate, opts: ImagePullOptions): void {
+  try {
+    recordShortNameAlias(file, shortName, `${picked.ref.domain}/${picked.ref.path}`);
+  } catch (err) {
+    opts.onEvent?.({ kind: 'alias-not-recorded', name: picked.name, message: (err as Error).message });
+  }
+}
+
 export async function pullImage(store: Store, name: string, opts: ImagePullOptions = {}): Promise<ImagePullReport> {
   if (sourceTransport(name)) {
     return { images: [(await pullFromTransport(store, name, store.paths.staging)).id] };
   }
   const conf = loadRegistriesConf();
   const parallel = await parallelCopies();
-  const resolved = resolvePullNames(name, conf);
+  const resolved = resolvePullNames(name, conf, opts.selectImage !== undefined && !opts.allTags);
   const pullOpts: PullImageOptions = { ...opts, parallel };
   if (resolved.alias) opts.onEvent?.({ kind: 'alias', ...resolved.alias });
+  if (resolved.search && !opts.allTags) opts.onEvent?.({ kind: 'resolving', ...resolved.search });
+  let candidates = resolved.candidates;
+  if (resolved.prompt) {
+    const picked = await opts.selectImage!(candidates.map((c) => c.name));
+    candidates = candidates.filter((c) => c.name === picked);
+  }
   if (opts.allTags) {
     const first = resolved.candidates[0]!;
     if (first.ref.digest !== undefined || /:[^/]+$/.test(name.replace(/^docker:\/\//, ''))) {
@@ -53,13 +74,17 @@ export async function pullImage(store: Store, name: string, opts: ImagePullOptio
     return { images };
   }
   const errors: Error[] = [];
-  for (const c of resolved.candidates) {
+  for (const c of candidates) {
     opts.onEvent?.({ kind: 'trying', name: c.name });
+    let id: string;
     try {
-      return { images: [(await pullReference(store, c.ref, conf, pullOpts)).id] };
+      id = (await pullReference(store, c.ref, conf, pullOpts)).id;
     } catch (err) {
       errors.push(err as Error);
+      continue;
     }
+    if (resolved.prompt) recordChoice(conf.shortNameAliasesPath, resolved.prompt.name, c, opts);
+    return { images: [id] };
   }
   if (errors.length === 1) throw errors[0]!;
   const list = errors.map((e) => ` * ${e.message.replace(/\n/g, '\n   ')}`).join('\n');

@@ -6,7 +6,7 @@ import { PassThrough, pipeline } from 'node:stream';
 import { InvalidArgumentError, NameInUseError, NoSuchImageError } from '../define/errors.ts';
 import { parseImageConfig } from '../domain/images/image-config.ts';
 import {
-  deleteList, findList, getList, listJson, newListId, saveList, type ListInstance, type ManifestList,
+  deleteList, findList, getList, listJson, newListId, saveList, withListsLock, type ListInstance, type ManifestList,
 } from '../domain/images/manifest/list-store.ts';
 import { normalizeLocalName } from '../domain/images/names.ts';
 import { pushImage, type PushEvent } from '../domain/images/push/push-image.ts';
@@ -34,6 +34,8 @@ export interface ManifestAddOptions extends RegistryAccessOptions {
 
 export interface ManifestPushOptions extends RegistryAccessOptions {
   format?: 'oci' | 'v2s2' | undefined;
+  /** for the local images pushed with the list, as `push --compression-format` */
+  compressionFormat?: 'gzip' | 'zstd' | undefined;
   removeAfter?: boolean | undefined;
   digestfile?: string | undefined;
   onEvent?: ((event: PushEvent | { kind: 'list' }) => void) | undefined;
@@ -58,12 +60,14 @@ function clientFor(ref: ImageReference, opts: RegistryAccessOptions): RegistryCl
 /** A new empty list; with `amend`, an existing list of that name is returned instead. */
 export function createList(store: Store, name: string, amend = false): ManifestList {
   const full = normalizeLocalName(name);
-  const existing = findList(store, name, full);
-  if (existing && amend) return existing;
-  if (existing || store.images.byName(full)) throw new NameInUseError(`${full}: image name is already in use`);
-  const list: ManifestList = { id: newListId(), name: full, instances: [] };
-  saveList(store, list);
-  return list;
+  return withListsLock(store, () => {
+    const existing = findList(store, name, full);
+    if (existing && amend) return existing;
+    if (existing || store.images.byName(full)) throw new NameInUseError(`${full}: image name is already in use`);
+    const list: ManifestList = { id: newListId(), name: full, instances: [] };
+    saveList(store, list);
+    return list;
+  });
 }
 
 function withOverrides(platform: Platform | undefined, opts: ManifestAddOptions): Platform | undefined {
@@ -92,7 +96,7 @@ async function remoteInstances(ref: ImageReference, opts: ManifestAddOptions): P
 
 /** Adds a local image, or (docker:// or not found locally) an image from its registry; returns the list ID. */
 export async function addToList(store: Store, listName: string, image: string, opts: ManifestAddOptions = {}): Promise<string> {
-  const list = getList(store, listName, localName(listName));
+  getList(store, listName, localName(listName));
   const local = image.startsWith('docker://') ? undefined : findImage(store.images, image);
   let added: ListInstance[];
   if (local) {
@@ -106,32 +110,42 @@ export async function addToList(store: Store, listName: string, image: string, o
     const platform = withOverrides(instance.descriptor.platform, opts);
     if (platform) instance.descriptor.platform = platform;
     if (opts.annotations && Object.keys(opts.annotations).length) instance.descriptor.annotations = { ...opts.annotations };
-    list.instances = list.instances.filter((i) => i.descriptor.digest !== instance.descriptor.digest);
-    list.instances.push(instance);
   }
-  saveList(store, list);
-  return list.id;
+  // The list is read again under the lock: others may have added to it while the images were looked up.
+  return withListsLock(store, () => {
+    const list = getList(store, listName, localName(listName));
+    for (const instance of added) {
+      list.instances = list.instances.filter((i) => i.descriptor.digest !== instance.descriptor.digest);
+      list.instances.push(instance);
+    }
+    saveList(store, list);
+    return list.id;
+  });
 }
 
 /** `manifest remove`: drops the instance with this digest; returns the list ID. */
 export function removeFromList(store: Store, listName: string, digest: string): string {
-  const list = getList(store, listName, localName(listName));
-  const kept = list.instances.filter((i) => i.descriptor.digest !== digest);
-  if (kept.length === list.instances.length) throw new InvalidArgumentError(`removing from manifest list ${list.name}: no instance with digest ${digest}`);
-  saveList(store, { ...list, instances: kept });
-  return list.id;
+  return withListsLock(store, () => {
+    const list = getList(store, listName, localName(listName));
+    const kept = list.instances.filter((i) => i.descriptor.digest !== digest);
+    if (kept.length === list.instances.length) throw new InvalidArgumentError(`removing from manifest list ${list.name}: no instance with digest ${digest}`);
+    saveList(store, { ...list, instances: kept });
+    return list.id;
+  });
 }
 
 /** `manifest annotate`: platform fields and annotations of one instance; returns the list ID. */
 export function annotateInstance(store: Store, listName: string, digest: string, opts: ManifestAddOptions): string {
-  const list = getList(store, listName, localName(listName));
-  const instance = list.instances.find((i) => i.descriptor.digest === digest);
-  if (!instance) throw new InvalidArgumentError(`annotating manifest list ${list.name}: no instance with digest ${digest}`);
-  const platform = withOverrides(instance.descriptor.platform, opts);
-  if (platform) instance.descriptor.platform = platform;
-  if (opts.annotations && Object.keys(opts.annotations).length) instance.descriptor.annotations = { ...instance.descriptor.annotations, ...opts.annotations };
-  saveList(store, list);
-  return list.id;
+  return withListsLock(store, () => {
+    const list = getList(store, listName, localName(listName));
+    const instance = list.instances.find((i) => i.descriptor.digest === digest);
+    if (!instance) throw new InvalidArgumentError(`annotating manifest list ${list.name}: no instance with digest ${digest}`);
+    const platform = withOverrides(instance.descriptor.platform, opts);
+    if (platform) instance.descriptor.platform = platform;
+    if (opts.annotations && Object.keys(opts.annotations).length) instance.descriptor.annotations = { ...instance.descriptor.annotations, ...opts.annotations };
+    saveList(store, list);
+    return list.id;
+  });
 }
 
 /** The list as JSON: a local list, else the manifest or index in the registry. */
@@ -155,11 +169,13 @@ export function listExists(store: Store, name: string): boolean {
 
 /** Removes lists; returns the IDs removed. */
 export function removeLists(store: Store, names: string[]): { untagged: string; deleted: string }[] {
-  return names.map((name) => {
-    const list = getList(store, name, localName(name));
-    deleteList(store, list);
-    return { untagged: list.name, deleted: list.id };
-  });
+  return names.map((name) =>
+    withListsLock(store, () => {
+      const list = getList(store, name, localName(name));
+      deleteList(store, list);
+      return { untagged: list.name, deleted: list.id };
+    }),
+  );
 }
 
 /** A blob of `from` made present in `to`'s repository: mounted when on the same registry, else streamed across. */
@@ -173,7 +189,8 @@ async function copyBlob(from: RegistryClient, fromRepo: string, to: RegistryClie
     );
     return out;
   };
-  await to.uploadBlob(toRepo, d.digest, d.size, open, sameRegistry ? fromRepo : undefined);
+  if (sameRegistry && (await to.mountBlob(toRepo, d.digest, fromRepo))) return;
+  await to.retrying(() => to.uploadBlob(toRepo, d.digest, d.size, open));
 }
 
 /** Pushes every instance, then the list under the destination's tag; returns the list's digest. */
@@ -207,6 +224,6 @@ export async function pushList(store: Store, listName: string, destination: stri
   const digest = `sha256:${(await import('node:crypto')).createHash('sha256').update(bytes).digest('hex')}`;
   await client.putManifest(dest.path, dest.tag ?? 'latest', format === 'oci' ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.docker.distribution.manifest.list.v2+json', bytes);
   if (opts.digestfile) (await import('node:fs')).writeFileSync(opts.digestfile, digest);
-  if (opts.removeAfter) deleteList(store, list);
+  if (opts.removeAfter) withListsLock(store, () => deleteList(store, list));
   return digest;
 }

@@ -12,7 +12,10 @@ import { RegistryError } from '../../define/errors.ts';
 import type { Credentials } from './auth-file.ts';
 import { parseChallenges, type Challenge } from './challenge.ts';
 import { describeNetworkError, drain, httpRequest, readBody } from './http-request.ts';
+import { isNetworkError, isRedirect, isResponse, isTransient, nextLink, registryErrorText, statusText } from './responses.ts';
 import type { TlsSettings } from './tls-config.ts';
+
+export { registryErrorText };
 
 export interface RegistryClientOptions {
   /** host[:port] as in image references; docker.io is reached at registry-1.docker.io. */
@@ -29,6 +32,8 @@ export interface RequestOptions {
   /** repository whose scope the request needs, with the actions (pull, push) */
   repository?: string;
   actions?: string;
+  /** further token scopes, e.g. `repository:other:pull` for a cross-repository mount */
+  extraScopes?: string[];
   headers?: Record<string, string>;
   body?: Buffer | (() => Readable);
   /** statuses that are answers rather than errors */
@@ -124,12 +129,32 @@ export class RegistryClient {
         const network = err instanceof Retryable || isNetworkError(err);
         // A 5xx is only turned into Retryable while attempts remain, so it never escapes.
         if (!network || i >= retries) throw err;
-        await sleep(this.#opts.retryDelayMs ?? 1000 * 2 ** i);
+        await sleep(this.#retryDelay(i));
       }
     }
   }
 
-  async #authorization(repository: string | undefined, actions: string): Promise<string | undefined> {
+  #retryDelay(attempt: number): number {
+    return this.#opts.retryDelayMs ?? 1000 * 2 ** attempt;
+  }
+
+  /**
+   * Runs a whole operation again from its start after connection errors and 5xx answers, up
+   * to the retry count: for uploads, whose requests cannot be repeated one by one.
+   */
+  async retrying<T>(operation: () => Promise<T>): Promise<T> {
+    const retries = this.#opts.retry ?? 3;
+    for (let i = 0; ; i++) {
+      try {
+        return await operation();
+      } catch (err) {
+        if (i >= retries || !isTransient(err)) throw err;
+        await sleep(this.#retryDelay(i));
+      }
+    }
+  }
+
+  async #authorization(repository: string | undefined, actions: string, extraScopes: string[] = []): Promise<string | undefined> {
     const challenge = this.#challenge;
     const creds = this.#opts.credentials;
     if (!challenge) return undefined;
@@ -137,20 +162,21 @@ export class RegistryClient {
       return creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` : undefined;
     }
     if (challenge.scheme !== 'bearer') return undefined;
-    const scope = repository ? `repository:${repository}:${actions}` : '';
-    const cached = this.#tokens.get(scope);
+    const scopes = scopeList(repository, actions, extraScopes);
+    const key = scopes.join(' ');
+    const cached = this.#tokens.get(key);
     if (cached) return `Bearer ${cached}`;
-    const token = await this.#fetchToken(challenge, scope);
-    this.#tokens.set(scope, token);
+    const token = await this.#fetchToken(challenge, scopes);
+    this.#tokens.set(key, token);
     return `Bearer ${token}`;
   }
 
-  async #fetchToken(challenge: Challenge, scope: string): Promise<string> {
+  async #fetchToken(challenge: Challenge, scopes: string[]): Promise<string> {
     const realm = challenge.params.realm;
     if (!realm) throw new RegistryError(`${this.registry}: bearer challenge without a realm`);
     const url = new URL(realm);
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
-    if (scope) url.searchParams.set('scope', scope);
+    for (const scope of scopes) url.searchParams.append('scope', scope);
     const creds = this.#opts.credentials;
     const headers: Record<string, string> = {};
     if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
@@ -184,14 +210,14 @@ export class RegistryClient {
     let url = new URL(path, base);
     const idempotent = method === 'GET' || method === 'HEAD';
     const actions = opts.actions ?? 'pull';
-    let auth = await this.#authorization(opts.repository, actions);
+    let auth = await this.#authorization(opts.repository, actions, opts.extraScopes);
     let res = await this.#send(method, url, opts, auth, idempotent);
     if (res.statusCode === 401 && !(opts.ok ?? []).includes(401)) {
       const challenge = this.#pickChallenge(res);
       await drain(res);
       if (challenge) this.#challenge = challenge;
-      this.#tokens.delete(opts.repository ? `repository:${opts.repository}:${actions}` : '');
-      auth = await this.#authorization(opts.repository, actions);
+      this.#tokens.delete(scopeList(opts.repository, actions, opts.extraScopes ?? []).join(' '));
+      auth = await this.#authorization(opts.repository, actions, opts.extraScopes);
       res = await this.#send(method, url, opts, auth, idempotent);
     }
     for (let hops = 0; opts.follow && isRedirect(res.statusCode) && hops < 10; hops++) {
@@ -239,23 +265,70 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string, actions = 'pull'): Promise<boolean> {
+    return (await this.blobSize(repository, digest, actions)) !== undefined;
+  }
+
+  /** The size of a blob in `repository` (HEAD), -1 when the registry does not say; undefined when absent. */
+  async blobSize(repository: string, digest: string, actions = 'pull'): Promise<number | undefined> {
     const res = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, { repository, actions, ok: [404], follow: true });
     await drain(res);
-    return res.statusCode !== 404;
+    if (res.statusCode === 404) return undefined;
+    const length = Number(res.headers['content-length']);
+    return Number.isInteger(length) && length >= 0 ? length : -1;
   }
 
   /**
-   * Uploads a blob: a cross-repository mount first when `mountFrom` names a repository of
-   * this registry holding it, else POST then either one monolithic PUT (blobs up to
-   * `monolithicLimit` bytes) or, as containers/image does, the bytes streamed in a PATCH
+   * A cross-repository mount of `digest` from `from` (same registry) into `repository`.
+   * False when the registry declined: it then opens an upload instead, which is cancelled,
+   * as containers/image does, so no half-open upload is left behind.
+   */
+  async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+    const res = await this.request('POST', `/v2/${repository}/blobs/uploads/${query}`, {
+      repository,
+      actions: 'pull,push',
+      extraScopes: [`repository:${from}:pull`],
+    });
+    await drain(res);
+    if (res.statusCode === 201) return true;
+    if (res.headers.location) {
+      // A courtesy, whose failure containers/image ignores too: registries expire abandoned uploads.
+      const cancel = await this.request('DELETE', (await this.#uploadLocation(res, repository)).href, { repository, actions: 'pull,push' }).catch(() => undefined);
+      if (cancel) await drain(cancel);
+    }
+    return false;
+  }
+
+  /**
+   * Uploads a blob whose digest is known only once its bytes have been produced (a layer
+   * compressed on the fly), as containers/image does: POST, the bytes streamed in one
+   * PATCH, then a PUT closing the upload with `digest()`, called after the stream ended.
+   */
+  async uploadBlobStream(repository: string, open: () => Readable, digest: () => string): Promise<void> {
+    const opts = { repository, actions: 'pull,push' };
+    const start = await this.request('POST', `/v2/${repository}/blobs/uploads/`, opts);
+    await drain(start);
+    const patch = await this.request('PATCH', (await this.#uploadLocation(start, repository)).href, {
+      ...opts,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: open,
+    });
+    await drain(patch);
+    const url = await this.#uploadLocation(patch, repository);
+    url.searchParams.set('digest', digest());
+    const res = await this.request('PUT', url.href, opts);
+    await drain(res);
+  }
+
+  /**
+   * Uploads a blob of known digest and size: POST, then either one monolithic PUT (blobs up
+   * to `monolithicLimit` bytes) or, as containers/image does, the bytes streamed in a PATCH
    * and the upload closed by a PUT with the digest.
    */
-  async uploadBlob(repository: string, digest: string, size: number, open: () => Readable, mountFrom?: string, monolithicLimit = 1024 * 1024): Promise<void> {
+  async uploadBlob(repository: string, digest: string, size: number, open: () => Readable, monolithicLimit = 1024 * 1024): Promise<void> {
     const opts = { repository, actions: 'pull,push' };
-    const query = mountFrom ? `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(mountFrom)}` : '';
-    const start = await this.request('POST', `/v2/${repository}/blobs/uploads/${query}`, opts);
+    const start = await this.request('POST', `/v2/${repository}/blobs/uploads/`, opts);
     await drain(start);
-    if (start.statusCode === 201) return;
     let url = await this.#uploadLocation(start, repository);
     if (size > monolithicLimit) {
       const patch = await this.request('PATCH', url.href, { ...opts, headers: { 'Content-Type': 'application/octet-stream' }, body: open });
@@ -312,56 +385,6 @@ export class RegistryClient {
   }
 }
 
-function isResponse(value: unknown): value is IncomingMessage {
-  return typeof value === 'object' && value !== null && 'statusCode' in value && 'headers' in value;
-}
-
-function isRedirect(status: number | undefined): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
-function isNetworkError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET)$/.test(code);
-}
-
-function nextLink(res: IncomingMessage): string | undefined {
-  const link = res.headers.link;
-  const m = typeof link === 'string' ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
-  return m?.[1];
-}
-
-/** The registry's errors array as distribution formats it: "manifest unknown: manifest unknown". */
-export function registryErrorText(body: Buffer): string {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { errors?: { code?: string; message?: string }[]; details?: string };
-    if (Array.isArray(parsed.errors) && parsed.errors.length) {
-      return parsed.errors
-        .map((e) => {
-          const code = (e.code ?? 'unknown').toLowerCase().replace(/_/g, ' ');
-          return e.message ? `${code}: ${e.message}` : code;
-        })
-        .join('; ');
-    }
-  } catch {
-    return '';
-  }
-  return '';
-}
-
-function statusText(status: number, body: Buffer): string {
-  const text = registryErrorText(body);
-  if (text) return text;
-  switch (status) {
-    case 401:
-      return 'unauthorized: authentication required';
-    case 403:
-      return 'denied: requested access to the resource is denied';
-    case 404:
-      return 'manifest unknown';
-    case 429:
-      return 'toomanyrequests: too many requests';
-    default:
-      return `received unexpected HTTP status: ${status}`;
-  }
+function scopeList(repository: string | undefined, actions: string, extra: string[]): string[] {
+  return [...(repository ? [`repository:${repository}:${actions}`] : []), ...extra];
 }

@@ -46,6 +46,7 @@ export const createFlags: FlagSpec[] = [
   a('env-file', 'Read in a file of environment variables'),
   b('env-host', 'Use all current host environment variables in container'),
   a('expose', 'Expose a port or a range of ports'),
+  a('gidmap', 'GID map to use for the user namespace'),
   a('group-add', "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups."),
   s('health-cmd', "set a healthcheck command for the container ('none' disables the existing healthcheck)"),
   s('health-interval', 'set an interval for the healthchecks (a value of disable results in no automatic timer setup)', { default: '30s' }),
@@ -100,6 +101,8 @@ export const createFlags: FlagSpec[] = [
   s('shm-size', 'Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))', { default: '65536k' }),
   s('stop-signal', 'Signal to stop a container. Default is SIGTERM'),
   i('stop-timeout', 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL.', { default: 10 }),
+  s('subgidname', 'Name of range listed in /etc/subgid for use in user namespace'),
+  s('subuidname', 'Name of range listed in /etc/subuid for use in user namespace'),
   a('sysctl', 'Sysctl options'),
   s('systemd', 'Run container in systemd mode ("true"|"false"|"always")', { default: 'true', hidden: true }),
   i('timeout', 'Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.'),
@@ -107,6 +110,7 @@ export const createFlags: FlagSpec[] = [
   a('tmpfs', 'Mount a temporary filesystem (tmpfs) into a container'),
   b('tty', 'Allocate a pseudo-TTY for container', { short: 't' }),
   s('tz', 'Set timezone in container'),
+  a('uidmap', 'UID map to use for the user namespace'),
   a('ulimit', 'Ulimit options'),
   s('umask', 'Set umask in container', { default: '0022' }),
   a('unsetenv', 'Unset environment default variables in container'),
@@ -216,6 +220,10 @@ export function createOptionsFrom(flags: ParsedFlags, args: string[], createComm
     uts: changed(flags, 'uts', () => flags.string('uts')!),
     cgroupns: changed(flags, 'cgroupns', () => flags.string('cgroupns')!),
     userns: changed(flags, 'userns', () => flags.string('userns')!),
+    uidmap: list(flags, 'uidmap'),
+    gidmap: list(flags, 'gidmap'),
+    subuidname: changed(flags, 'subuidname', () => flags.string('subuidname')!),
+    subgidname: changed(flags, 'subgidname', () => flags.string('subgidname')!),
     cgroupParent: changed(flags, 'cgroup-parent', () => flags.string('cgroup-parent')!),
     cgroups: changed(flags, 'cgroups', () => flags.string('cgroups')!),
     network: network.length > 0 ? network : undefined,
@@ -266,5 +274,7 @@ export function createOptionsFrom(flags: ParsedFlags, args: string[], createComm
 export async function pullOptionsFrom(ctx: CliContext, flags: ParsedFlags): Promise<ImagePullOptions> {
   const { platformFrom, registryAccess } = await import('../image/registry-flags.ts');
   const { copyProgress } = await import('../image/copy-progress.ts');
-  return { ...(await registryAccess(flags)), platform: platformFrom(flags), onEvent: copyProgress(ctx, flags.bool('quiet')) };
+  const { shortNamePrompt } = await import('../image/short-name-prompt.ts');
+  const selectImage = shortNamePrompt();
+  return { ...(await registryAccess(flags)), platform: platformFrom(flags), onEvent: copyProgress(ctx, flags.bool('quiet')), ...(selectImage ? { selectImage } : {}) };
 }

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
 import { copyProgress } from './copy-progress.ts';
 import { credsFlag, platformFrom, registryAccess, retryFlags, tlsFlags } from './registry-flags.ts';
+import { shortNamePrompt } from './short-name-prompt.ts';
 
 export const command: CommandSpec = {
   use: 'pull [options] IMAGE [IMAGE...]',
@@ -28,7 +29,13 @@ export const command: CommandSpec = {
     const quiet = flags.bool('quiet');
     const engine = await ctx.engine();
     for (const name of args) {
-      const report = await engine.images.pull(name, { ...access, platform, allTags: flags.bool('all-tags'), onEvent: copyProgress(ctx, quiet) });
+      const report = await engine.images.pull(name, {
+        ...access,
+        platform,
+        allTags: flags.bool('all-tags'),
+        onEvent: copyProgress(ctx, quiet),
+        selectImage: shortNamePrompt(),
+      });
       ctx.out(report.images.map((id) => `${id}\n`).join(''));
     }
   },

@@ -12,6 +12,7 @@ export const command: CommandSpec = {
   maxArgs: 2,
   flags: [
     { name: 'all', type: 'bool', default: true, description: 'also push the images in the list' },
+    { name: 'compression-format', type: 'string', description: 'compression format to use (gzip, zstd)' },
     credsFlag,
     { name: 'digestfile', type: 'string', description: 'after copying the image, write the digest of the resulting digest to the file' },
     { name: 'format', short: 'f', type: 'string', description: 'manifest type (oci or v2s2) to attempt to use when pushing the manifest list (default is manifest type of source)' },
@@ -24,6 +25,10 @@ export const command: CommandSpec = {
   async run(ctx, flags, args) {
     const format = flags.string('format');
     if (format !== undefined && format !== 'oci' && format !== 'v2s2') throw new InvalidArgumentError(`unknown format "${format}": use oci or v2s2`);
+    const compression = flags.string('compression-format');
+    if (compression !== undefined && compression !== 'gzip' && compression !== 'zstd') {
+      throw new InvalidArgumentError(`unsupported compression format ${JSON.stringify(compression)}: use gzip or zstd`);
+    }
     if (!flags.bool('all')) throw new InvalidArgumentError('--all=false is not supported: the images of the list are always pushed');
     const { pushList } = await import('../../../engine/manifest-lists.ts');
     const access = await registryAccess(flags);
@@ -32,6 +37,7 @@ export const command: CommandSpec = {
     await pushList(store, args[0]!, args[1] ?? args[0]!, {
       ...access,
       format,
+      compressionFormat: compression,
       removeAfter: flags.bool('rm'),
       digestfile: flags.string('digestfile'),
       onEvent: (e) => {

@@ -1,7 +1,9 @@
 /**
  * Manifest lists being assembled (`manifest create/add/rm`), one JSON file each under
- * GRAPHROOT/manifest-lists, written atomically. An instance is a local image (pushed with
- * the list) or a manifest already in a registry (mounted across repositories on push).
+ * GRAPHROOT/manifest-lists, written atomically (a temporary file renamed into place). Every
+ * read-modify-write of a list runs in withListsLock, so concurrent `manifest add`s to one
+ * list all land. An instance is a local image (pushed with the list) or a manifest already
+ * in a registry (mounted across repositories on push).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { NoSuchImageError } from '../../../define/errors.ts';
 import { MediaType, type Descriptor } from '../../../infra/image/types.ts';
 import type { Store } from '../../../infra/storage/store.ts';
+import { FileLock } from '../../../infra/sys/flock.ts';
 
 export interface ListInstance {
   descriptor: Descriptor;
@@ -30,6 +33,21 @@ function dir(store: Store): string {
   return path.join(store.paths.graphRoot, 'manifest-lists');
 }
 
+/**
+ * Runs `fn` holding the lock over the lists (flock on manifest-lists/.lock: the kernel drops
+ * it if the process dies). `fn` re-reads what it changes, since another process may have
+ * written it since it was last read.
+ */
+export function withListsLock<T>(store: Store, fn: () => T): T {
+  fs.mkdirSync(dir(store), { recursive: true, mode: 0o700 });
+  const lock = FileLock.acquire(path.join(dir(store), '.lock'));
+  try {
+    return fn();
+  } finally {
+    lock.release();
+  }
+}
+
 export function listAll(store: Store): ManifestList[] {
   let names: string[];
   try {
@@ -37,7 +55,17 @@ export function listAll(store: Store): ManifestList[] {
   } catch {
     return [];
   }
-  return names.map((n) => JSON.parse(fs.readFileSync(path.join(dir(store), n), 'utf8')) as ManifestList);
+  return names.flatMap((n) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir(store), n), 'utf8');
+    } catch (err) {
+      // Removed by another process since the directory was read.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return [JSON.parse(text) as ManifestList];
+  });
 }
 
 /** The list named `name` (full name) or with this ID (or unique ID prefix). */
@@ -56,7 +84,7 @@ export function saveList(store: Store, list: ManifestList): void {
   fs.mkdirSync(dir(store), { recursive: true, mode: 0o700 });
   const file = path.join(dir(store), `${list.id}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(list));
+  fs.writeFileSync(tmp, JSON.stringify(list), { mode: 0o600 });
   fs.renameSync(tmp, file);
 }
 

@@ -18,6 +18,7 @@ import type { RegistryClient } from '../../../infra/registry/client.ts';
 import { describeNetworkError } from '../../../infra/registry/http-request.ts';
 import { connectRegistry, type RegistryAccessOptions } from '../../../infra/registry/connect.ts';
 import { fetchManifest, type RemoteManifest } from '../../../infra/registry/remote-manifest.ts';
+import { BlobInfoCache, compressionOf, type BlobSighting } from '../../../infra/state/blob-info-cache.ts';
 import type { ImageRecord } from '../../../infra/storage/records.ts';
 import type { Store } from '../../../infra/storage/store.ts';
 import { parseImageConfig } from '../image-config.ts';
@@ -26,6 +27,9 @@ import { storeImage } from '../store-image.ts';
 export type PullEvent =
   | { kind: 'trying'; name: string }
   | { kind: 'alias'; name: string; origin: string }
+  | { kind: 'resolving'; name: string; origin: string }
+  /** the short name's chosen registry could not be written to short-name-aliases.conf */
+  | { kind: 'alias-not-recorded'; name: string; message: string }
   | { kind: 'signatures' }
   | { kind: 'blob'; digest: string; skipped: boolean }
   | { kind: 'blob-done'; digest: string }
@@ -129,10 +133,14 @@ async function copyImage(
     throw new CorruptContentError(`image config lists ${diffIds.length} layers, but manifest ${instance.digest} has ${manifest.layers.length}`);
   }
   // Which layers the store lacks: a chain ID present means that layer and all below it are.
+  // A blob's diffID is known for sure once extracted here, now or when the layer was stored from it.
   let parent: string | undefined;
+  const verified: boolean[] = [];
   for (const [i, diffId] of diffIds.entries()) {
     parent = store.layers.idFor(parent, diffId);
-    opts.onEvent?.({ kind: 'blob', digest: manifest.layers[i]!.digest, skipped: store.layers.get(parent) !== undefined });
+    const existing = store.layers.get(parent);
+    verified.push(existing === undefined || existing.compressedDigest === manifest.layers[i]!.digest);
+    opts.onEvent?.({ kind: 'blob', digest: manifest.layers[i]!.digest, skipped: existing !== undefined });
   }
   // Blobs stream straight into extraction, several at once; storeImage records none of them
   // unless every one arrived whole and matched its digest.
@@ -165,10 +173,29 @@ async function copyImage(
     digests: naming.digests,
     concurrency: opts.parallel ?? 6,
   });
+  rememberBlobs(store, client.registry, repository, manifest, diffIds, verified);
   opts.onEvent?.({ kind: 'config', digest: manifest.config.digest });
   opts.onEvent?.({ kind: 'manifest' });
   opts.onEvent?.({ kind: 'storing-signatures' });
   return record;
+}
+
+/**
+ * Records in the blob info cache that the image's blobs are in this repository, and which
+ * layer each verified blob holds, so a later push skips or mounts them. The cache only
+ * saves later work: a pull that succeeded does not fail over it.
+ */
+function rememberBlobs(store: Store, registry: string, repository: string, manifest: ParsedManifest, diffIds: string[], verified: boolean[]): void {
+  const blobs: BlobSighting[] = manifest.layers.map((layer, i) => ({
+    digest: layer.digest,
+    size: layer.size,
+    ...(verified[i] ? { diffId: diffIds[i]!, compression: compressionOf(layer.mediaType, layer.digest, diffIds[i]!) } : {}),
+  }));
+  try {
+    new BlobInfoCache(store.db).record(registry, repository, [...blobs, { digest: manifest.config.digest }]);
+  } catch {
+    return;
+  }
 }
 
 /** Every tag of `repository` at `domain` (pull --all-tags). */

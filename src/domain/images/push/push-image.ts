@@ -1,31 +1,34 @@
 /**
- * Pushing a stored image to a registry, as containers/image copies from containers/storage:
- * each layer is rebuilt from its files, compressed (gzip by default, or zstd) into a
- * temporary file to learn its digest, uploaded unless the repository already has it (a
- * cross-repository mount is tried first when the image came from another repository of the
- * same registry), then the config, then a manifest in the chosen format.
+ * Pushing a stored image to a registry, as containers/image copies from containers/storage.
+ * Each layer is first looked up in the blob info cache (blob-reuse.ts): a blob the
+ * destination repository has is skipped, one another repository of the registry has is
+ * mounted. Only otherwise is the layer rebuilt from its files, compressed (gzip by default,
+ * or zstd) on the fly and streamed up, and what was uploaded is recorded for the next push.
+ * Then the config, then a manifest in the chosen format naming the blobs actually used: the
+ * stored manifest itself when nothing about it changed, so its digest stays the same.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGzip, createZstdCompress } from 'node:zlib';
 import { InvalidArgumentError, RegistryError, SkiffError } from '../../../define/errors.ts';
 import type { RegistriesConf } from '../../../infra/config/registries-conf.ts';
 import { findRegistry } from '../../../infra/config/registry-match.ts';
 import { sha256Digest, verifyDigest } from '../../../infra/image/digest.ts';
-import { buildDockerManifest, buildOciManifest } from '../../../infra/image/manifest.ts';
-import { formatReference, parseReference, type ImageReference } from '../../../infra/image/reference.ts';
+import { buildDockerManifest, buildOciManifest, parseImageManifest } from '../../../infra/image/manifest.ts';
+import { formatReference, type ImageReference } from '../../../infra/image/reference.ts';
 import { MediaType, type Descriptor } from '../../../infra/image/types.ts';
+import type { RegistryClient } from '../../../infra/registry/client.ts';
 import { connectRegistry, type RegistryAccessOptions } from '../../../infra/registry/connect.ts';
-import type { ImageRecord } from '../../../infra/storage/records.ts';
+import { BlobInfoCache, type BlobCompression, type BlobSighting } from '../../../infra/state/blob-info-cache.ts';
+import type { ImageRecord, LayerRecord } from '../../../infra/storage/records.ts';
 import type { Store } from '../../../infra/storage/store.ts';
 import { runLimited } from '../run-limited.ts';
+import { acceptableCompressions, reuseConfig, reuseLayer, type PushTarget } from './blob-reuse.ts';
 
 export type PushEvent =
   | { kind: 'signatures' }
-  | { kind: 'blob'; digest: string; skipped: boolean }
+  /** `digest` names the layer (its diffID); `reused`, when skipped, the blob found at the destination */
+  | { kind: 'blob'; digest: string; skipped: boolean; reused?: string }
   | { kind: 'blob-done'; digest: string }
   | { kind: 'config'; digest: string }
   | { kind: 'manifest' }
@@ -36,6 +39,7 @@ export type CompressionFormat = 'gzip' | 'zstd';
 
 export interface PushImageOptions extends RegistryAccessOptions {
   format?: ManifestFormat | undefined;
+  /** set: layers are pushed in exactly this compression; unset: gzip, or any blob already known */
   compressionFormat?: CompressionFormat | undefined;
   parallel?: number | undefined;
   onEvent?: ((event: PushEvent) => void) | undefined;
@@ -60,17 +64,18 @@ class Measure extends Transform {
   }
 }
 
-/** The repository of this registry the image was pulled from or named after, for a cross-repository mount. */
-function mountSource(image: ImageRecord, dest: ImageReference): string | undefined {
-  for (const name of image.names) {
-    try {
-      const ref = parseReference(name);
-      if (ref.domain === dest.domain && ref.path !== dest.path) return ref.path;
-    } catch {
-      continue;
-    }
+function layerMediaType(format: ManifestFormat, compression: BlobCompression): string {
+  if (format === 'v2s2') return compression === 'none' ? MediaType.dockerLayerUncompressed : MediaType.dockerLayer;
+  return compression === 'none' ? MediaType.ociLayer : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayerGzip;
+}
+
+/** The cache only saves later work: a push or pull that succeeded does not fail over it. */
+function remember(cache: BlobInfoCache, target: PushTarget, blobs: BlobSighting[]): void {
+  try {
+    cache.record(target.registry, target.repository, blobs);
+  } catch {
+    return;
   }
-  return undefined;
 }
 
 /** Pushes `image` to `dest` (fully qualified, with a tag or digest). */
@@ -80,68 +85,100 @@ export async function pushImage(store: Store, image: ImageRecord, dest: ImageRef
   if (registry?.blocked) throw new RegistryError(`trying to reuse blob: registry ${dest.domain} is blocked in registries.conf`);
   const client = connectRegistry(dest.domain, dest.path, opts, registry?.insecure ?? false);
   const format: ManifestFormat = opts.format ?? (image.manifestType === MediaType.dockerManifest ? 'v2s2' : 'oci');
-  const compression = opts.compressionFormat ?? 'gzip';
-  if (format === 'v2s2' && compression === 'zstd') throw new InvalidArgumentError('zstd compression is not supported for docker v2s2 manifests: use --format oci');
+  if (format === 'v2s2' && opts.compressionFormat === 'zstd') throw new InvalidArgumentError('zstd compression is not supported for docker v2s2 manifests: use --format oci');
   const context = `trying to push to ${dest.domain}/${dest.path}`;
   try {
     await client.base();
   } catch (err) {
     throw addContext(err, `initializing destination docker://${destName}`);
   }
-  const { layerTarStream } = await import('../../../infra/storage/layer/reassemble.ts');
+  const target: PushTarget = { client, registry: dest.domain, repository: dest.path };
+  const cache = new BlobInfoCache(store.db);
+  const accept = acceptableCompressions(format, opts.compressionFormat);
+  const compression = opts.compressionFormat ?? 'gzip';
   const layers = store.layers.chain(image.topLayer);
-  const mountFrom = mountSource(image, dest);
   opts.onEvent?.({ kind: 'signatures' });
-  await fs.promises.mkdir(store.paths.staging, { recursive: true, mode: 0o700 });
-  const spool = await fs.promises.mkdtemp(path.join(store.paths.staging, `${process.pid}-push-`));
+  const descriptors: Descriptor[] = new Array(layers.length);
+  const tasks = layers.map((layer, i) => async () => {
+    try {
+      const reused = await reuseLayer(target, cache, layer.diffId, accept);
+      if (reused) {
+        descriptors[i] = { mediaType: layerMediaType(format, reused.compression), digest: reused.digest, size: reused.size };
+        remember(cache, target, [{ digest: reused.digest }]);
+        opts.onEvent?.({ kind: 'blob', digest: layer.diffId, skipped: true, reused: reused.digest });
+        return;
+      }
+      opts.onEvent?.({ kind: 'blob', digest: layer.diffId, skipped: false });
+      const uploaded = await client.retrying(() => uploadLayer(store, client, dest.path, layer, compression));
+      descriptors[i] = { mediaType: layerMediaType(format, compression), ...uploaded };
+      remember(cache, target, [{ ...uploaded, diffId: layer.diffId, compression }]);
+      opts.onEvent?.({ kind: 'blob-done', digest: layer.diffId });
+    } catch (err) {
+      throw addContext(err, `${context}: writing blob for layer ${layer.diffId}`);
+    }
+  });
+  await runLimited(tasks, opts.parallel ?? 6);
+  const configDigest = sha256Digest(image.config);
+  opts.onEvent?.({ kind: 'config', digest: configDigest });
   try {
-    const descriptors: Descriptor[] = new Array(layers.length);
-    const tasks = layers.map((layer, i) => async () => {
-      const file = path.join(spool, `layer-${i}`);
-      const measure = new Measure();
-      const compressor = compression === 'zstd' ? createZstdCompress() : createGzip();
-      const tar = verifyDigest(layerTarStream(store.paths.layerDiff(layer.id), store.paths.layerTarSplit(layer.id)), layer.diffId, { what: `layer ${layer.diffId}` });
-      await pipeline(tar, compressor, measure, fs.createWriteStream(file, { flags: 'wx' }));
-      const digest = `sha256:${measure.hash.digest('hex')}`;
-      const mediaType = format === 'v2s2' ? MediaType.dockerLayer : compression === 'zstd' ? MediaType.ociLayerZstd : MediaType.ociLayerGzip;
-      descriptors[i] = { mediaType, digest, size: measure.size };
-      try {
-        const exists = await client.hasBlob(dest.path, digest, 'pull,push');
-        opts.onEvent?.({ kind: 'blob', digest: layer.diffId, skipped: exists });
-        if (!exists) {
-          await client.uploadBlob(dest.path, digest, measure.size, () => fs.createReadStream(file), mountFrom);
-          opts.onEvent?.({ kind: 'blob-done', digest: layer.diffId });
-        }
-      } catch (err) {
-        throw addContext(err, `${context}: uploading blob ${digest}`);
-      }
-    });
-    await runLimited(tasks, opts.parallel ?? 6);
-    const configDigest = sha256Digest(image.config);
-    opts.onEvent?.({ kind: 'config', digest: configDigest });
-    try {
-      if (!(await client.hasBlob(dest.path, configDigest, 'pull,push'))) {
-        const { Readable } = await import('node:stream');
-        await client.uploadBlob(dest.path, configDigest, image.config.length, () => Readable.from([image.config]));
-      }
-    } catch (err) {
-      throw addContext(err, `${context}: uploading config ${configDigest}`);
+    if (!(await reuseConfig(target, cache, configDigest, image.config.length))) {
+      await client.retrying(() => client.uploadBlob(dest.path, configDigest, image.config.length, () => Readable.from([image.config])));
     }
-    const config: Descriptor = { mediaType: format === 'v2s2' ? MediaType.dockerConfig : MediaType.ociConfig, digest: configDigest, size: image.config.length };
-    const manifest = format === 'v2s2' ? buildDockerManifest(config, descriptors) : buildOciManifest({ config, layers: descriptors });
-    const mediaType = format === 'v2s2' ? MediaType.dockerManifest : MediaType.ociManifest;
-    opts.onEvent?.({ kind: 'manifest' });
-    const digest = sha256Digest(manifest);
-    try {
-      await client.putManifest(dest.path, opts.byDigest ? digest : (dest.digest ?? dest.tag ?? 'latest'), mediaType, manifest);
-    } catch (err) {
-      throw addContext(err, `${context}: writing manifest`);
-    }
-    opts.onEvent?.({ kind: 'storing-signatures' });
-    return { digest, mediaType, size: manifest.length };
-  } finally {
-    await fs.promises.rm(spool, { recursive: true, force: true });
+    remember(cache, target, [{ digest: configDigest }]);
+  } catch (err) {
+    throw addContext(err, `${context}: writing config ${configDigest}`);
   }
+  const config: Descriptor = { mediaType: format === 'v2s2' ? MediaType.dockerConfig : MediaType.ociConfig, digest: configDigest, size: image.config.length };
+  const manifest = manifestFor(image, format, config, descriptors);
+  opts.onEvent?.({ kind: 'manifest' });
+  const digest = sha256Digest(manifest.bytes);
+  try {
+    await client.putManifest(dest.path, opts.byDigest ? digest : (dest.digest ?? dest.tag ?? 'latest'), manifest.mediaType, manifest.bytes);
+  } catch (err) {
+    throw addContext(err, `${context}: writing manifest`);
+  }
+  opts.onEvent?.({ kind: 'storing-signatures' });
+  return { digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
+}
+
+/**
+ * The layer rebuilt from its files, checked against its diffID, compressed and streamed to
+ * the repository; returns the blob's digest and size. A layer whose files no longer match
+ * its diffID fails the upload before it is committed.
+ */
+async function uploadLayer(store: Store, client: RegistryClient, repository: string, layer: LayerRecord, compression: CompressionFormat): Promise<{ digest: string; size: number }> {
+  const { layerTarStream } = await import('../../../infra/storage/layer/reassemble.ts');
+  const measure = new Measure();
+  let digest = '';
+  const open = () => {
+    const tar = verifyDigest(layerTarStream(store.paths.layerDiff(layer.id), store.paths.layerTarSplit(layer.id)), layer.diffId, { what: `layer ${layer.diffId}` });
+    // Errors end up destroying `measure`, the request body, and so fail the request with them.
+    return pipeline(tar, compression === 'zstd' ? createZstdCompress() : createGzip(), measure, () => {});
+  };
+  await client.uploadBlobStream(repository, open, () => (digest = `sha256:${measure.hash.digest('hex')}`));
+  return { digest, size: measure.size };
+}
+
+/**
+ * The manifest to push: the stored one, byte for byte, when it already is in the format and
+ * names exactly these blobs (a pulled image pushed back); else one built for the format,
+ * keeping an OCI manifest's annotations.
+ */
+function manifestFor(image: ImageRecord, format: ManifestFormat, config: Descriptor, layers: Descriptor[]): { bytes: Buffer; mediaType: string } {
+  const mediaType = format === 'v2s2' ? MediaType.dockerManifest : MediaType.ociManifest;
+  let stored;
+  try {
+    stored = image.manifestType === mediaType ? parseImageManifest(image.manifest) : undefined;
+  } catch {
+    stored = undefined;
+  }
+  const same = (a: Descriptor, b: Descriptor) => a.digest === b.digest && a.size === b.size && a.mediaType === b.mediaType;
+  if (stored && same(stored.config, config) && stored.layers.length === layers.length && stored.layers.every((l, i) => same(l, layers[i]!))) {
+    return { bytes: image.manifest, mediaType };
+  }
+  if (format === 'v2s2') return { bytes: buildDockerManifest(config, layers), mediaType };
+  const kept = stored ? { annotations: stored.annotations, withMediaTypeField: stored.hasMediaTypeField } : {};
+  return { bytes: buildOciManifest({ config, layers, ...kept }), mediaType };
 }
 
 function addContext(err: unknown, context: string): Error {
