@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InvalidArgumentError, InvalidStateError, SkiffError } from '../define/errors.ts';
+import { InvalidArgumentError, InvalidStateError, NameInUseError, SkiffError } from '../define/errors.ts';
 import { Ipam } from '../domain/networks/ipam.ts';
-import { formatSubnet, freeSubnet, overlaps, parseSubnet4, type Subnet4 } from '../domain/networks/ipv4.ts';
+import { freeSubnet, parseSubnet4, type Subnet4 } from '../domain/networks/ipv4.ts';
 import { buildNetwork, checkNetworkName, ipv4Subnets, type Network, type NetworkCreateOptions } from '../domain/networks/network-definition.ts';
 import { NetworkStore } from '../domain/networks/network-store.ts';
 import { isRootless } from '../infra/config/paths.ts';
-import { netavarkSetup, netavarkTeardown, type NetavarkContext, type StatusBlock } from '../infra/network/netavark.ts';
+import { netavarkSetup, netavarkTeardown, netavarkVersion, type NetavarkContext, type StatusBlock } from '../infra/network/netavark.ts';
 import { forEachContainer } from './container-batch.ts';
 import { netavarkOptions, statusIps, updateHostsFile, updateResolvConf, usesBridge } from './container-network.ts';
 import type { BatchReport } from './container-reports.ts';
@@ -30,11 +30,11 @@ export interface NetworkConnectOptions {
   macAddress?: string;
 }
 
-/** Host addresses in use on this machine's interfaces: new subnets must not overlap them. */
+/** Subnets of this machine's interfaces (loopback too, as Podman counts it): new bridges must not overlap them. */
 function hostSubnets(): Subnet4[] {
   const out: Subnet4[] = [];
   for (const addrs of Object.values(os.networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && a.cidr && !a.internal) out.push(parseSubnet4(a.cidr));
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && a.cidr) out.push(parseSubnet4(a.cidr));
   }
   return out;
 }
@@ -91,33 +91,42 @@ export class NetworkEngine {
   async create(opts: NetworkCreateOptions): Promise<Network> {
     const store = await this.load();
     const conf = await this.#engine.containers.conf();
+    if (opts.driver === 'ipvlan') await this.#checkIpvlan();
     return this.#engine.store.db.write(() => {
       const existing = store.list();
-      const used = existing.flatMap(ipv4Subnets);
       let name = opts.name;
       if (name === undefined) for (let i = 1; !name; i++) if (!existing.some((n) => n.name === `podman${i}`)) name = `podman${i}`;
       checkNetworkName(name);
+      if (existing.some((n) => n.name === name)) throw new NameInUseError(`network name ${name} already used: network already exists`);
       const ifaces = hostInterfaces();
       const taken = new Set(existing.map((n) => n.network_interface));
       let bridge = '';
       for (let i = 0; !bridge; i++) if (!taken.has(`podman${i}`) && !ifaces.has(`podman${i}`)) bridge = `podman${i}`;
+      const used = [...existing.flatMap(ipv4Subnets), ...hostSubnets()];
       const net = buildNetwork(opts, {
         name,
         interfaceName: bridge,
         freeSubnet: () => {
-          const s = freeSubnet(conf.network.defaultSubnetPools, [...used, ...hostSubnets()]);
+          const s = freeSubnet(conf.network.defaultSubnetPools, used);
           if (!s) throw new InvalidArgumentError('could not find free subnet from subnet pools');
           return s;
         },
+        usedSubnets: used,
+        bridgeTaken: (iface) => existing.some((n) => n.driver === 'bridge' && n.network_interface === iface),
+        hostInterface: (iface) => ifaces.has(iface),
       });
-      if (existing.some((n) => n.name === net.name)) throw new InvalidArgumentError(`network name ${net.name} already used: network already exists`);
-      for (const s of ipv4Subnets(net)) {
-        const clash = existing.find((n) => ipv4Subnets(n).some((u) => overlaps(u, s)));
-        if (clash) throw new InvalidArgumentError(`subnet ${formatSubnet(s)} is already used on the host or by another config`);
-      }
       store.create(net);
       return net;
     });
+  }
+
+  /** netavark gained its ipvlan driver in 1.6; an older one would only fail at `run`. */
+  async #checkIpvlan(): Promise<void> {
+    const version = await netavarkVersion(await this.netavarkContext());
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < 1 || (major === 1 && minor < 6)) {
+      throw new InvalidArgumentError(`unsupported driver ipvlan: netavark ${version} has no ipvlan driver (1.6 and later have one): invalid argument`);
+    }
   }
 
   async list(): Promise<Network[]> {

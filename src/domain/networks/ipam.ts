@@ -10,11 +10,12 @@ import type { Network } from './network-definition.ts';
 
 type SubnetEntry = NonNullable<Network['subnets']>[number];
 
+/** The subnet's host addresses within its lease range (Podman stores the range's broadcast as its end). */
 function v4Candidates(s: SubnetEntry): [number, number] {
   const net = parseSubnet4(s.subnet);
   let [first, last] = hostRange(net);
-  if (s.lease_range?.start_ip) first = ipToInt(s.lease_range.start_ip);
-  if (s.lease_range?.end_ip) last = ipToInt(s.lease_range.end_ip);
+  if (s.lease_range?.start_ip) first = Math.max(first, ipToInt(s.lease_range.start_ip));
+  if (s.lease_range?.end_ip) last = Math.min(last, ipToInt(s.lease_range.end_ip));
   return [first, last];
 }
 

@@ -12,7 +12,14 @@ import { NetworkStore } from './network-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-net-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const ctx = { name: 'n1', interfaceName: 'podman1', freeSubnet: () => parseSubnet4('10.89.0.0/24') };
+const ctx = {
+  name: 'n1',
+  interfaceName: 'podman1',
+  freeSubnet: () => parseSubnet4('10.89.0.0/24'),
+  usedSubnets: [parseSubnet4('192.0.2.0/24')],
+  bridgeTaken: (name: string) => name === 'podman0',
+  hostInterface: (name: string) => name === 'eth9',
+};
 
 test('the default network is Podman\'s', () => {
   const n = defaultNetwork('podman', '10.88.0.0/16');
@@ -27,18 +34,43 @@ test('network create options', () => {
   assert.deepEqual(plain.subnets, [{ subnet: '10.89.0.0/24', gateway: '10.89.0.1' }]);
   assert.equal(plain.dns_enabled, true);
   assert.equal(plain.network_interface, 'podman1');
-  const full = buildNetwork({ subnets: ['10.89.5.0/24'], gateways: ['10.89.5.254'], ipRanges: ['10.89.5.128/25'], internal: true, disableDns: true, labels: { a: 'b' }, options: { mtu: '1400' } }, ctx);
-  assert.deepEqual(full.subnets, [{ subnet: '10.89.5.0/24', gateway: '10.89.5.254', lease_range: { start_ip: '10.89.5.129', end_ip: '10.89.5.254' } }]);
-  assert.deepEqual([full.internal, full.dns_enabled, full.labels, full.options], [true, false, { a: 'b' }, { mtu: '1400' }]);
+  const full = buildNetwork({ subnets: ['10.89.5.0/24'], gateways: ['10.89.5.254'], ipRanges: ['10.89.5.128/25'], internal: true, disableDns: true, labels: { z: '1', a: 'b' }, options: { vlan: '5', mtu: '1400', isolate: '1' } }, ctx);
+  assert.deepEqual(full.subnets, [{ subnet: '10.89.5.0/24', gateway: '10.89.5.254', lease_range: { start_ip: '10.89.5.129', end_ip: '10.89.5.255' } }]);
+  assert.deepEqual([full.internal, full.dns_enabled], [true, false]);
+  assert.equal(JSON.stringify([full.labels, full.options]), '[{"a":"b","z":"1"},{"isolate":"true","mtu":"1400","vlan":"5"}]');
+  // internal without DNS needs no gateway
+  assert.deepEqual(buildNetwork({ subnets: ['10.89.6.0/24'], internal: true, disableDns: true }, ctx).subnets, [{ subnet: '10.89.6.0/24' }]);
   const v6 = buildNetwork({ ipv6: true }, ctx);
   assert.equal(v6.ipv6_enabled, true);
-  assert.match(v6.subnets![1]!.subnet, /^fd[0-9a-f:]+::\/64$/);
-  assert.throws(() => buildNetwork({ subnets: ['10.89.5.0/24'], gateways: ['10.89.6.1'] }, ctx), InvalidArgumentError);
-  assert.throws(() => buildNetwork({ driver: 'weird' }, ctx), InvalidArgumentError);
-  assert.throws(() => buildNetwork({ options: { mtu: 'x' } }, ctx), InvalidArgumentError);
-  assert.throws(() => buildNetwork({ driver: 'macvlan' }, ctx), InvalidArgumentError);
-  const mac = buildNetwork({ driver: 'macvlan', subnets: ['10.89.9.0/24'], options: { parent: 'eth9', mode: 'bridge' } }, ctx);
-  assert.deepEqual([mac.network_interface, mac.options, mac.dns_enabled], ['eth9', { mode: 'bridge' }, false]);
+  assert.match(v6.subnets![1]!.subnet, /^fd[0-9a-f]{2}(:[0-9a-f]{1,4}){3}::\/64$/);
+  const only6 = buildNetwork({ subnets: ['fd00:89::/64'] }, ctx);
+  assert.deepEqual([only6.subnets, only6.ipv6_enabled], [[{ subnet: 'fd00:89::/64', gateway: 'fd00:89::1' }], true]);
+  const none = buildNetwork({ ipamDriver: 'none' }, ctx);
+  assert.deepEqual([none.subnets, none.dns_enabled, none.ipam_options], [undefined, false, { driver: 'none' }]);
+  const bad: [Parameters<typeof buildNetwork>[0], string][] = [
+    [{ subnets: ['10.89.5.0/24'], gateways: ['10.89.6.1'] }, 'gateway 10.89.6.1 not in subnet 10.89.5.0/24'],
+    [{ subnets: ['10.89.5.0/24'], ipRanges: ['10.89.6.0/25'] }, 'lease range start ip 10.89.6.1 not in subnet 10.89.5.0/24'],
+    [{ gateways: ['10.89.6.1'] }, 'cannot set gateway or range without subnet'],
+    [{ subnets: ['192.0.2.128/25'] }, 'subnet 192.0.2.128/25 is already used on the host or by another config'],
+    [{ driver: 'weird' }, 'unsupported driver weird: invalid argument'],
+    [{ options: { mtu: 'x' } }, 'strconv.Atoi: parsing "x": invalid syntax'],
+    [{ options: { vlan: '5000' } }, 'vlan ID 5000 must be between 0 and 4094'],
+    [{ options: { isolate: 'maybe' } }, 'strconv.ParseBool: parsing "maybe": invalid syntax'],
+    [{ options: { foo: 'bar' } }, 'unsupported bridge network option foo'],
+    [{ interfaceName: 'podman0' }, 'bridge name podman0 already in use'],
+    [{ ipamDriver: 'dhcp' }, 'dhcp ipam driver is not yet supported with netavark'],
+    [{ ipamDriver: 'none', subnets: ['10.89.5.0/24'] }, 'none ipam driver is set but subnets are given'],
+    [{ driver: 'macvlan' }, 'macvlan driver needs at least one subnet specified, DHCP is not yet supported with netavark'],
+    [{ driver: 'macvlan', subnets: ['10.89.9.0/24'], options: { parent: 'eth7' } }, 'parent interface eth7 does not exist'],
+    [{ driver: 'macvlan', subnets: ['10.89.9.0/24'], options: { mode: 'l2' } }, 'unknown macvlan mode "l2"'],
+    [{ driver: 'macvlan', subnets: ['10.89.9.0/24'], options: { vlan: '3' } }, 'unsupported macvlan network option vlan'],
+  ];
+  for (const [opts, message] of bad) assert.throws(() => buildNetwork(opts, ctx), { name: InvalidArgumentError.name, message }, message);
+  // macvlan subnets may be the host's own LAN
+  const mac = buildNetwork({ driver: 'macvlan', subnets: ['192.0.2.0/24'], options: { parent: 'eth9', mode: 'bridge' } }, ctx);
+  assert.deepEqual([mac.network_interface, mac.options, mac.dns_enabled, mac.subnets], ['eth9', { mode: 'bridge' }, true, [{ subnet: '192.0.2.0/24', gateway: '192.0.2.1' }]]);
+  const ipv = buildNetwork({ driver: 'ipvlan', subnets: ['10.89.9.0/24'], options: { mode: 'l3' } }, ctx);
+  assert.deepEqual([ipv.network_interface, ipv.options], [undefined, { mode: 'l3' }]);
 });
 
 test('the store writes Podman-style files and refuses duplicates', () => {
@@ -69,6 +101,10 @@ test('IPAM hands out free addresses, honours static ones, and frees them', () =>
     assert.throws(() => ipam.allocate(net, 'f'), /failed to find free IP/);
     ipam.release('a');
     assert.deepEqual(ipam.allocate(net, 'f'), ['10.89.7.2']);
+    // a lease range ends at its broadcast address, which is never handed out
+    const ranged = buildNetwork({ subnets: ['10.89.8.0/24'], ipRanges: ['10.89.8.252/30'] }, { ...ctx, name: 'n2' });
+    assert.deepEqual([ipam.allocate(ranged, 'a'), ipam.allocate(ranged, 'b')], [['10.89.8.253'], ['10.89.8.254']]);
+    assert.throws(() => ipam.allocate(ranged, 'c'), /failed to find free IP/);
   } finally {
     db.close();
   }

@@ -1,12 +1,14 @@
 /**
  * Network definitions in netavark's JSON, as Podman 4.3 writes them: the default `podman`
- * bridge, and new networks built from `network create` options (pure; the store checks
- * names and overlaps against what exists).
+ * bridge, and new networks built from `network create` options (pure: the caller passes in
+ * what exists, on the host and in the store).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../infra/storage/ids.ts';
+import { randomBytes } from '../../infra/sys/random.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { NetavarkNetwork } from '../../infra/network/netavark.ts';
-import { contains, formatSubnet, hostRange, intToIp, ipToInt, isIPv6Subnet, parseSubnet4, type Subnet4 } from './ipv4.ts';
+import { checkDriverOptions } from './driver-options.ts';
+import { contains, formatSubnet, hostRange, intToIp, ipToInt, isIPv6Subnet, overlaps, parseSubnet4, type Subnet4 } from './ipv4.ts';
 
 export type Network = NetavarkNetwork;
 
@@ -22,6 +24,8 @@ export interface NetworkCreateOptions {
   labels?: Record<string, string>;
   options?: Record<string, string>;
   interfaceName?: string;
+  /** `--ipam-driver`: host-local (the default), none; dhcp is refused */
+  ipamDriver?: string;
 }
 
 export const defaultNetworkName = 'podman';
@@ -35,7 +39,7 @@ export function defaultNetwork(name: string, subnet: string): Network {
   const s = parseSubnet4(subnet);
   return {
     name,
-    id: createHash('sha256').update(name).digest('hex'),
+    id: sha256Hex(name),
     driver: 'bridge',
     network_interface: 'podman0',
     created: nowRfc3339Nano(),
@@ -53,30 +57,11 @@ export function checkNetworkName(name: string): void {
   if (!validName.test(name)) throw new InvalidArgumentError(`network name ${name} invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
 }
 
-const knownOptions: Record<string, string[]> = {
-  bridge: ['mtu', 'vlan', 'isolate', 'com.docker.network.bridge.name'],
-  macvlan: ['mtu', 'parent', 'mode'],
-  ipvlan: ['mtu', 'parent', 'mode'],
-};
-
-function checkOptions(driver: string, options: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (!knownOptions[driver]!.includes(k)) throw new InvalidArgumentError(`unsupported ${driver} network option ${k}`);
-    if ((k === 'mtu' || k === 'vlan') && !/^\d+$/.test(v)) throw new InvalidArgumentError(`${k} ${JSON.stringify(v)} is not a number`);
-    if (k === 'isolate' && !['true', 'false', 'strict'].includes(v)) throw new InvalidArgumentError(`isolate ${JSON.stringify(v)} is not a boolean`);
-    // both name the host interface, which the network keeps as network_interface
-    if (k === 'com.docker.network.bridge.name' || k === 'parent') continue;
-    out[k] = v;
-  }
-  return out;
-}
-
-/** A random ULA /64, as Podman picks for `--ipv6` without an IPv6 `--subnet`. */
+/** A random ULA /64 (fdXX:XXXX:XXXX:XXXX::/64), as Podman picks for `--ipv6` without an IPv6 `--subnet`. */
 export function randomUlaSubnet(): string {
-  const b = randomBytes(5);
-  const hex = (i: number) => b.readUInt16BE(i).toString(16);
-  return `fd${b[0]!.toString(16).padStart(2, '0')}:${hex(1)}:${hex(3)}::/64`;
+  const b = randomBytes(7);
+  const group = (i: number) => b.readUInt16BE(i).toString(16);
+  return `fd${b[0]!.toString(16).padStart(2, '0')}:${group(1)}:${group(3)}:${group(5)}::/64`;
 }
 
 export interface NewNetworkContext {
@@ -85,64 +70,118 @@ export interface NewNetworkContext {
   interfaceName: string;
   /** an IPv4 subnet from the pools, when none was given */
   freeSubnet: () => Subnet4;
+  /** other networks' subnets and this host's own: a new bridge must overlap none */
+  usedSubnets: readonly Subnet4[];
+  /** whether another network already uses this bridge name */
+  bridgeTaken: (name: string) => boolean;
+  /** whether this host has an interface by that name (a macvlan/ipvlan parent) */
+  hostInterface: (name: string) => boolean;
 }
 
-/** The network `network create` writes; subnets and gateways checked against each other. */
-export function buildNetwork(opts: NetworkCreateOptions, ctx: NewNetworkContext): Network {
-  const driver = opts.driver ?? 'bridge';
-  if (!(driver in knownOptions)) throw new InvalidArgumentError(`unsupported driver ${driver}: invalid argument`);
-  const options = checkOptions(driver, opts.options ?? {});
+/** `--ip-range` as Podman stores it: from the range's first host address to its last address. */
+function leaseRange(text: string, s: Subnet4): { start_ip: string; end_ip: string } {
+  const r = parseSubnet4(text);
+  const last = r.base + 2 ** (32 - r.prefix) - 1;
+  const first = r.prefix === 32 ? r.base : r.base + 1;
+  if (!contains(s, first)) throw new InvalidArgumentError(`lease range start ip ${intToIp(first)} not in subnet ${formatSubnet(s)}`);
+  if (!contains(s, last)) throw new InvalidArgumentError(`lease range end ip ${intToIp(last)} not in subnet ${formatSubnet(s)}`);
+  return { start_ip: intToIp(first), end_ip: intToIp(last) };
+}
+
+function checkIpamDriver(driver: string, hasSubnets: boolean): void {
+  if (driver === '' || driver === 'host-local') return;
+  if (driver === 'none') {
+    if (hasSubnets) throw new InvalidArgumentError('none ipam driver is set but subnets are given');
+    return;
+  }
+  if (driver === 'dhcp') throw new InvalidArgumentError('dhcp ipam driver is not yet supported with netavark');
+  throw new InvalidArgumentError(`unsupported ipam driver ${JSON.stringify(driver)}`);
+}
+
+type Subnets = NonNullable<Network['subnets']>;
+
+/** The subnets given, parsed and checked against each other in Podman's order (gateways come later). */
+function givenSubnets(opts: NetworkCreateOptions): { subnets: Subnets; gateways: (string | undefined)[] } {
   const given = opts.subnets ?? [];
   const gateways = opts.gateways ?? [];
   const ranges = opts.ipRanges ?? [];
+  if (given.length === 0 && (gateways.length > 0 || ranges.length > 0)) throw new InvalidArgumentError('cannot set gateway or range without subnet');
   if (gateways.length > given.length) throw new InvalidArgumentError('cannot set more gateways than subnets');
   if (ranges.length > given.length) throw new InvalidArgumentError('cannot set more ranges than subnets');
-  if ((driver === 'macvlan' || driver === 'ipvlan') && given.length === 0) {
-    throw new InvalidArgumentError(`the ${driver} driver needs --subnet (DHCP is not supported)`);
+  for (const gw of gateways) {
+    if (process.getBuiltinModule('node:net').isIP(gw) === 0) throw new InvalidArgumentError(`invalid argument ${JSON.stringify(gw)} for "--gateway" flag: invalid string being converted to IP address: ${gw}`);
   }
-  const subnets: NonNullable<Network['subnets']> = [];
-  given.forEach((text, i) => {
+  const subnets: Subnets = given.map((text, i) => {
     if (isIPv6Subnet(text)) {
-      subnets.push({ subnet: text, gateway: gateways[i] ?? ipv6Gateway(text) });
-      return;
+      if (ranges[i]) throw new InvalidArgumentError(`--ip-range is only supported for IPv4 subnets, not ${text}`);
+      return { subnet: text };
     }
     const s = parseSubnet4(text);
-    const [first, last] = hostRange(s);
-    const gw = gateways[i] ?? intToIp(first);
-    if (!contains(s, ipToInt(gw))) throw new InvalidArgumentError(`gateway ${gw} not in subnet ${formatSubnet(s)}`);
-    const entry: (typeof subnets)[number] = { subnet: formatSubnet(s), gateway: gw };
-    if (ranges[i]) {
-      const r = parseSubnet4(ranges[i]!);
-      if (!contains(s, r.base)) throw new InvalidArgumentError(`ip range ${ranges[i]} is not in subnet ${formatSubnet(s)}`);
-      const [rf, rl] = hostRange(r);
-      entry.lease_range = { start_ip: intToIp(Math.max(rf, first)), end_ip: intToIp(Math.min(rl, last)) };
-    }
-    subnets.push(entry);
+    return { subnet: formatSubnet(s), ...(ranges[i] ? { lease_range: leaseRange(ranges[i]!, s) } : {}) };
   });
-  const hasV4 = subnets.some((s) => !s.subnet.includes(':'));
-  const hasV6 = subnets.some((s) => s.subnet.includes(':'));
-  if (!hasV4 && (!opts.ipv6 || given.length === 0)) {
-    const s = ctx.freeSubnet();
-    subnets.push({ subnet: formatSubnet(s), gateway: intToIp(s.base + 1) });
+  return { subnets, gateways: given.map((_, i) => gateways[i]) };
+}
+
+/** The network `network create` writes, checked as Podman 4.3 checks it, with its messages. */
+export function buildNetwork(opts: NetworkCreateOptions, ctx: NewNetworkContext): Network {
+  const driver = opts.driver ?? 'bridge';
+  const { subnets, gateways } = givenSubnets(opts);
+  const ipam = opts.ipamDriver ?? '';
+  checkIpamDriver(ipam, subnets.length > 0);
+  const { parent, 'com.docker.network.bridge.name': bridgeOpt, ...rest } = opts.options ?? {};
+  let iface: string | undefined;
+  let options: Record<string, string>;
+  if (driver === 'bridge') {
+    iface = opts.interfaceName ?? bridgeOpt;
+    if (iface !== undefined) {
+      if (ctx.bridgeTaken(iface)) throw new InvalidArgumentError(`bridge name ${iface} already in use`);
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(iface)) throw new InvalidArgumentError(`bridge name ${iface} invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
+    } else iface = ctx.interfaceName;
+    if (ipam !== 'none') {
+      const hasV4 = subnets.some((s) => !s.subnet.includes(':'));
+      const hasV6 = subnets.some((s) => s.subnet.includes(':'));
+      if (subnets.length === 0 || (opts.ipv6 && !hasV4)) subnets.push({ subnet: formatSubnet(ctx.freeSubnet()) });
+      if (opts.ipv6 && !hasV6) subnets.push({ subnet: randomUlaSubnet() });
+    }
+    options = checkDriverOptions(driver, { ...rest, ...(parent !== undefined ? { parent } : {}) });
+  } else if (driver === 'macvlan' || driver === 'ipvlan') {
+    iface = opts.interfaceName ?? parent;
+    if (iface !== undefined && !ctx.hostInterface(iface)) throw new InvalidArgumentError(`parent interface ${iface} does not exist`);
+    if (ipam === '' && subnets.length === 0) throw new InvalidArgumentError(`${driver} driver needs at least one subnet specified, DHCP is not yet supported with netavark`);
+    if (ipam === 'host-local' && subnets.length === 0) throw new InvalidArgumentError(`${driver} driver needs at least one subnet specified, when the host-local ipam driver is set`);
+    options = checkDriverOptions(driver, { ...rest, ...(bridgeOpt !== undefined ? { 'com.docker.network.bridge.name': bridgeOpt } : {}) });
+  } else {
+    throw new InvalidArgumentError(`unsupported driver ${driver}: invalid argument`);
   }
-  if (opts.ipv6 && !hasV6) {
-    const ula = randomUlaSubnet();
-    subnets.push({ subnet: ula, gateway: ipv6Gateway(ula) });
-  }
-  const iface = opts.interfaceName ?? (driver === 'bridge' ? (opts.options?.['com.docker.network.bridge.name'] ?? ctx.interfaceName) : opts.options?.parent);
+  const dnsEnabled = opts.disableDns !== true && ipam !== 'none';
+  const addGateway = !opts.internal || dnsEnabled;
+  subnets.forEach((entry, i) => {
+    const v6 = entry.subnet.includes(':');
+    if (!v6 && driver === 'bridge') {
+      const s = parseSubnet4(entry.subnet);
+      if (ctx.usedSubnets.some((u) => overlaps(u, s))) throw new InvalidArgumentError(`subnet ${entry.subnet} is already used on the host or by another config`);
+    }
+    const gw = gateways[i];
+    if (gw !== undefined) {
+      if (v6 ? !gw.includes(':') : gw.includes(':') || !contains(parseSubnet4(entry.subnet), ipToInt(gw))) throw new InvalidArgumentError(`gateway ${gw} not in subnet ${entry.subnet}`);
+    }
+    const gateway = gw ?? (addGateway ? (v6 ? ipv6Gateway(entry.subnet) : intToIp(hostRange(parseSubnet4(entry.subnet))[0])) : undefined);
+    subnets[i] = { subnet: entry.subnet, ...(gateway ? { gateway } : {}), ...(entry.lease_range ? { lease_range: entry.lease_range } : {}) };
+  });
+  const labels = Object.fromEntries(Object.entries(opts.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     name: ctx.name,
     id: randomBytes(32).toString('hex'),
     driver,
     ...(iface ? { network_interface: iface } : {}),
     created: nowRfc3339Nano(),
-    subnets,
-    ipv6_enabled: opts.ipv6 === true || hasV6,
+    ...(subnets.length > 0 ? { subnets } : {}),
+    ipv6_enabled: opts.ipv6 === true || subnets.some((s) => s.subnet.includes(':')),
     internal: opts.internal === true,
-    dns_enabled: driver === 'bridge' && opts.disableDns !== true,
-    ...(opts.labels && Object.keys(opts.labels).length > 0 ? { labels: opts.labels } : {}),
+    dns_enabled: dnsEnabled,
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
     ...(Object.keys(options).length > 0 ? { options } : {}),
-    ipam_options: { driver: 'host-local' },
+    ipam_options: { driver: ipam || 'host-local' },
   };
 }
 

@@ -106,6 +106,12 @@ function runLocked(ctx: NetavarkContext, args: string[], input: string): Promise
   return withFileLock(ctx.lockFile, () => runProgram(bin, [...baseArgs(ctx), ...args], { debianPackage: 'netavark', input }));
 }
 
+/** netavark's version, `1.4.0` from its `netavark 1.4.0`. */
+export async function netavarkVersion(ctx: NetavarkContext): Promise<string> {
+  const out = await runProgram(findHelper('netavark', ctx.helperDirs), ['--version'], { debianPackage: 'netavark' });
+  return /(\d+\.\d+\.\d+)/.exec(out.stdout)?.[1] ?? '0.0.0';
+}
+
 /** Configures the namespace at `netnsPath`; returns the status block per network name. */
 export async function netavarkSetup(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<Record<string, StatusBlock>> {
   try {

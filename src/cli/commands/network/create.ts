@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
 import { splitList } from '../split-list.ts';
 
@@ -32,8 +31,6 @@ export const command: CommandSpec = {
     { name: 'subnet', type: 'stringArray', description: 'subnets in CIDR format' },
   ],
   async run(ctx, flags, args) {
-    const ipam = flags.string('ipam-driver');
-    if (ipam && ipam !== 'host-local') throw new InvalidArgumentError(`unsupported ipam driver ${JSON.stringify(ipam)}`);
     const engine = await ctx.engine();
     const net = await engine.networks.create({
       ...(args[0] !== undefined ? { name: args[0] } : {}),
@@ -47,6 +44,7 @@ export const command: CommandSpec = {
       labels: keyValues(flags.array('label')),
       options: keyValues(splitList(flags.array('opt'))),
       ...(flags.changed('interface-name') ? { interfaceName: flags.string('interface-name')! } : {}),
+      ...(flags.changed('ipam-driver') ? { ipamDriver: flags.string('ipam-driver')! } : {}),
     });
     ctx.out(`${net.name}\n`);
   },
