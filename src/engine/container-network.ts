@@ -10,9 +10,13 @@ import { InvalidArgumentError, NetworkError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import type { NetworkRunInfo } from '../domain/containers/container-spec.ts';
 import type { ContainerConfig, PortMapping } from '../domain/containers/model.ts';
+import { isUserModeNetwork } from '../domain/containers/network-flags.ts';
+import { finalPortMappings } from '../domain/containers/port-mappings.ts';
 import type { Network } from '../domain/networks/network-definition.ts';
 import { netavarkSetup, netavarkTeardown, type NetavarkOptions, type StatusBlock } from '../infra/network/netavark.ts';
-import { hostPortFree, randomHostPort } from '../infra/network/host-ports.ts';
+import { hostLocalIp } from '../infra/network/host-address.ts';
+import { bindFailure, checkHostPorts, pickHostPorts } from '../infra/network/host-ports.ts';
+import { reserveHostPorts } from '../infra/network/port-reservation.ts';
 import { createNetns, removeNetns } from '../infra/network/netns.ts';
 import type { ContainerEngine } from './container-engine.ts';
 
@@ -21,8 +25,9 @@ export function usesBridge(config: ContainerConfig): boolean {
 }
 
 /**
- * At create: network names or IDs become names (NoSuchNetworkError for unknown ones), `-P`
- * publishes the exposed ports, and host port 0 becomes a random free port.
+ * At create: network names or IDs become names (NoSuchNetworkError for unknown ones), an
+ * `ns:` path must exist, and the ports become Podman's final list (`-P`'s exposed ports
+ * added, host port 0 a random free range); modes without a network of their own drop them.
  */
 export async function resolveContainerNetworks(ce: ContainerEngine, config: ContainerConfig): Promise<void> {
   if (config.networkMode === 'bridge') {
@@ -32,27 +37,19 @@ export async function resolveContainerNetworks(ce: ContainerEngine, config: Cont
     for (const [n, o] of Object.entries(config.networkOptions ?? {})) options[store.get(n).name] = o;
     config.networks = names;
     if (config.networkOptions) config.networkOptions = options;
-  } else if (config.ports.length > 0 || config.publishAll) {
-    if (config.networkMode === 'host') return;
-    throw new InvalidArgumentError(`published ports need a bridge network, not network mode ${config.networkMode}`);
-  }
-  if (config.publishAll) {
-    for (const e of config.exposedPorts) {
-      const [port, proto = 'tcp'] = e.split('/');
-      const containerPort = Number(port);
-      if (!Number.isInteger(containerPort) || containerPort < 1 || containerPort > 65535) continue;
-      if (!config.ports.some((p) => p.protocol === proto && p.containerPort <= containerPort && containerPort < p.containerPort + Math.max(1, p.range))) {
-        config.ports.push({ hostIp: '', hostPort: 0, containerPort, protocol: proto as PortMapping['protocol'], range: 1 });
-      }
+  } else if (!isUserModeNetwork(config.networkMode)) {
+    if (config.networkMode.startsWith('ns:')) {
+      const file = config.networkMode.slice(3);
+      if (!fs.existsSync(file)) throw new InvalidArgumentError(`cannot find specified network namespace path: stat ${file}: no such file or directory`);
+    } else if (config.ports.length > 0) {
+      ce.engine.options.warn?.('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use');
     }
+    // as in Podman: these modes have no network of skiff's own to forward into
+    config.ports = [];
+    delete config.publishAll;
+    return;
   }
-  const taken = new Set(config.ports.map((p) => p.hostPort));
-  for (const p of config.ports) {
-    if (p.hostPort !== 0) continue;
-    if (p.range > 1) throw new InvalidArgumentError(`a container port range (${p.containerPort}-${p.containerPort + p.range - 1}) needs a host port range`);
-    p.hostPort = await randomHostPort(p.protocol, p.hostIp, taken);
-    taken.add(p.hostPort);
-  }
+  config.ports = await finalPortMappings(config.ports, config.publishAll ? config.exposedPorts : [], pickHostPorts);
 }
 
 /** Addresses (without prefix) a status block reports. */
@@ -95,21 +92,21 @@ export function netavarkOptions(config: ContainerConfig, networks: readonly Netw
   return opts;
 }
 
-async function checkPorts(ce: ContainerEngine, config: ContainerConfig): Promise<void> {
+/**
+ * Host ports must be free: not published by another container of this store, nor bound by
+ * anything on the host (other engines' conmons, and skiff's, hold the ports they publish).
+ */
+export async function checkPorts(ce: ContainerEngine, config: ContainerConfig): Promise<void> {
   const clash = (a: PortMapping, b: PortMapping) =>
     a.protocol === b.protocol && a.hostPort < b.hostPort + Math.max(1, b.range) && b.hostPort < a.hostPort + Math.max(1, a.range) && (a.hostIp === '' || b.hostIp === '' || a.hostIp === b.hostIp);
   for (const other of ce.list()) {
     if (other.config.id === config.id || !other.state.netnsPath) continue;
-    const hit = config.ports.find((p) => other.config.ports.some((q) => clash(p, q)));
-    if (hit) throw new InvalidArgumentError(`cannot listen on the ${hit.protocol} port ${hit.hostPort}: container ${other.config.name} already publishes it: address already in use`);
-  }
-  for (const p of config.ports) {
-    for (let i = 0; i < Math.max(1, p.range); i++) {
-      if (!(await hostPortFree(p.protocol, p.hostPort + i, p.hostIp))) {
-        throw new InvalidArgumentError(`cannot listen on the ${p.protocol} port ${p.hostPort + i}: listen ${p.protocol} ${p.hostIp || '0.0.0.0'}:${p.hostPort + i}: bind: address already in use`);
-      }
+    for (const p of config.ports) {
+      const q = other.config.ports.find((o) => clash(p, o));
+      if (q) throw bindFailure(p.protocol, Math.max(p.hostPort, q.hostPort), p.hostIp, 'address already in use');
     }
   }
+  await checkHostPorts(config.ports);
 }
 
 /** What /etc/hosts and resolv.conf need from a set-up network. */
@@ -120,9 +117,11 @@ export function networkRunInfo(networks: readonly Network[], status: Record<stri
     info.ips.push(...statusIps(block).filter((ip) => !ip.includes(':')));
     for (const s of block?.dns_server_ips ?? []) if (!info.dnsServers.includes(s)) info.dnsServers.push(s);
     for (const s of block?.dns_search_domains ?? []) if (!info.dnsSearch.includes(s)) info.dnsSearch.push(s);
-    const gw = net.internal ? undefined : net.subnets?.find((s) => !s.subnet.includes(':'))?.gateway;
+    // Podman's choice: a bridge's gateway (internal ones too); a macvlan's belongs to the LAN
+    const gw = net.driver === 'bridge' ? net.subnets?.find((s) => !s.subnet.includes(':'))?.gateway : undefined;
     if (gw && !info.hostAddress) info.hostAddress = gw;
   }
+  info.hostAddress ||= hostLocalIp() || undefined;
   return info;
 }
 
@@ -162,25 +161,32 @@ export function updateResolvConf(ce: ContainerEngine, config: ContainerConfig, a
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-/** Sets up the container's networks; returns the updated record and the info for its run files. */
-export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<{ rec: ContainerRecord; info?: NetworkRunInfo }> {
+/**
+ * Sets up the container's networks; returns the updated record, the info for its run files
+ * and fds conmon must inherit (the caller closes them once conmon runs).
+ */
+export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<{ rec: ContainerRecord; info?: NetworkRunInfo; conmonFds?: number[] }> {
   const { config } = rec;
+  if (isUserModeNetwork(config.networkMode)) return (await import('./rootless-network.ts')).setupUserModeNetwork(ce, rec);
   if (!usesBridge(config)) return { rec };
   if (rec.state.netnsPath) rec = await teardownNetworkLocked(ce, rec);
   const nets = ce.engine.networks;
   const ips = new Map<string, string[]>();
   let netns = '';
   let opts: NetavarkOptions | undefined;
+  let held: number[] = [];
   try {
     const networks = config.networks.map((n) => nets.store.get(n));
     await checkPorts(ce, config);
+    held = reserveHostPorts(config.ports);
     for (const net of networks) ips.set(net.name, nets.ipam.allocate(net, config.id, config.networkOptions?.[net.name]?.staticIps ?? []));
     netns = await createNetns(path.join(ce.engine.store.paths.runRoot, 'netns'));
     opts = netavarkOptions(config, networks, ips, {}, true);
     const status = await netavarkSetup(await nets.netavarkContext(), netns, opts);
     const next = ce.repo.updateState(config.id, (s) => ({ ...s, netnsPath: netns, networkStatus: status }));
-    return { rec: next, info: networkRunInfo(networks, status) };
+    return { rec: next, info: networkRunInfo(networks, status), ...(held.length > 0 ? { conmonFds: held } : {}) };
   } catch (err) {
+    for (const fd of held) fs.closeSync(fd);
     if (netns && opts) await netavarkTeardown(await nets.netavarkContext(), netns, opts).catch(() => {});
     if (netns) removeNetns(netns);
     nets.ipam.release(config.id);
@@ -191,6 +197,10 @@ export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerReco
 /** Undoes setup (idempotent): netavark teardown, the namespace file, the addresses. */
 export async function teardownNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<ContainerRecord> {
   const { config, state } = rec;
+  if (isUserModeNetwork(config.networkMode)) {
+    if (!state.netnsPath && Object.keys(state.networkStatus).length === 0) return rec;
+    return (await import('./rootless-network.ts')).teardownUserModeNetwork(ce, rec);
+  }
   if (!state.netnsPath && !usesBridge(config)) return rec;
   const nets = ce.engine.networks;
   if (state.netnsPath) {

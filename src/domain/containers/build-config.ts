@@ -3,15 +3,15 @@
  * container's ContainerConfig, with Podman 4.3's precedence (flag > image > containers.conf)
  * and its checks. Pure except for reading env and label files and stat-ing bind sources.
  */
-import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainersConf } from '../../infra/config/containers-conf.ts';
 import type { ContainerConfig as ImageContainerConfig } from '../images/image-config.ts';
 import type { ContainerCreateOptions } from './create-options.ts';
-import type { ContainerConfig, MountSpec, PortMapping } from './model.ts';
+import type { ContainerConfig, MountSpec } from './model.ts';
 import { parseNetworkFlags } from './network-flags.ts';
 import { parseMountFlag, parseTmpfsFlag, parseVolumeFlag } from './mount-flags.ts';
+import { parseExpose, parsePublish } from './port-mappings.ts';
 import {
   checkContainerName, checkSeconds, parseEntrypoint, parseKeyValues, parseLogDriver, parseLogOpts, parseMemorySwap,
   parseHumanSize, parseRestartPolicy, parseSizeFlag, readLinesFile,
@@ -34,7 +34,7 @@ export interface BuildConfigInput {
   /** where a k8s-file log goes unless `--log-opt path=` says otherwise */
   defaultLogPath: string;
   created: string;
-  /** rootless containers get no bridge by default (their networking is slirp4netns/pasta) */
+  /** rootless containers get slirp4netns by default, and no bridge networks */
   rootless?: boolean;
 }
 
@@ -60,35 +60,11 @@ export function containerEnv(opts: ContainerCreateOptions, image: ImageContainer
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
-/** `[[ip:][hostPort]:]containerPort[/protocol]` (ranges `a-b`). */
-export function parsePublish(spec: string): PortMapping {
-  const slash = spec.lastIndexOf('/');
-  const protocol = (slash < 0 ? 'tcp' : spec.slice(slash + 1)) as PortMapping['protocol'];
-  if (!['tcp', 'udp', 'sctp'].includes(protocol)) throw new InvalidArgumentError(`invalid protocol ${JSON.stringify(protocol)} in port spec ${JSON.stringify(spec)}`);
-  const parts = (slash < 0 ? spec : spec.slice(0, slash)).split(':');
-  const range = (text: string): [number, number] => {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-    if (!m) throw new InvalidArgumentError(`invalid port number ${JSON.stringify(text)} in ${JSON.stringify(spec)}`);
-    return [Number(m[1]), Number(m[2] ?? m[1])];
-  };
-  const [ctrStart, ctrEnd] = range(parts.at(-1)!);
-  const hostText = parts.length >= 2 ? parts.at(-2)! : '';
-  const [hostStart, hostEnd] = hostText === '' ? [0, ctrEnd - ctrStart] : range(hostText);
-  for (const p of [ctrStart, ctrEnd, ...(hostText === '' ? [] : [hostStart, hostEnd])]) {
-    if (p < 1 || p > 65535) throw new InvalidArgumentError(`invalid port number ${p} in ${JSON.stringify(spec)}: ports must be between 1 and 65535`);
-  }
-  if (ctrEnd < ctrStart || hostEnd < hostStart) throw new InvalidArgumentError(`invalid port range in ${JSON.stringify(spec)}: the end is below the start`);
-  if (hostEnd - hostStart !== ctrEnd - ctrStart) throw new InvalidArgumentError(`host and container port ranges in ${JSON.stringify(spec)} differ in length`);
-  const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(':').replace(/^\[|\]$/g, '') : '';
-  if (hostIp !== '' && isIP(hostIp) === 0) throw new InvalidArgumentError(`invalid IP address ${JSON.stringify(hostIp)} in port spec ${JSON.stringify(spec)}`);
-  return { hostIp, hostPort: hostStart, containerPort: ctrStart, protocol, range: ctrEnd - ctrStart + 1 };
-}
-
-/** What no `--network` gives: containers.conf's netns, where `private` is the default bridge for root. */
+/** What no `--network` gives: containers.conf's netns, where `private` is the bridge for root and slirp4netns rootless. */
 function defaultNetworkMode(conf: ContainersConf, rootless: boolean): string {
   const netns = conf.containers.netns;
-  if (netns === 'host' || netns === 'none') return netns;
-  return rootless ? 'none' : 'bridge';
+  if (netns === 'host' || netns === 'none' || netns === 'bridge' || /^(slirp4netns|pasta)(:|$)/.test(netns)) return netns;
+  return rootless ? 'slirp4netns' : 'bridge';
 }
 
 function shmSize(text: string): number {
@@ -174,6 +150,8 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     conf.network.defaultNetwork || 'podman',
   );
   const net = choice.mode;
+  if (input.rootless && net === 'bridge') throw new InvalidArgumentError('rootless containers cannot join bridge networks in skiff yet; use --network slirp4netns or pasta');
+  if (!input.rootless && net === 'pasta') throw new InvalidArgumentError('pasta networking is only supported for rootless mode');
   const uts = opts.uts ?? (conf.containers.utsns === 'private' ? '' : conf.containers.utsns);
   const hostname = opts.hostname ?? (imageUsesHostUts(uts, net) ? osHostname() : img.Hostname || id.slice(0, 12));
   const restartPolicy = parseRestartPolicy(opts.restart ?? '');
@@ -191,7 +169,7 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
   for (const f of opts.labelFiles ?? []) Object.assign(labels, parseKeyValues(readLinesFile(f, 'label'), 'label'));
   Object.assign(labels, parseKeyValues(opts.labels ?? [], 'label'));
   const exposed = new Set(Object.keys(img.ExposedPorts ?? {}));
-  for (const e of opts.expose ?? []) for (const p of e.split(',')) exposed.add(p.includes('/') ? p : `${p}/tcp`);
+  for (const e of opts.expose ?? []) for (const p of e.split(',')) for (const port of parseExpose(p)) exposed.add(port);
   const cgroupsMode = opts.cgroups ?? conf.containers.cgroups;
   if (!['enabled', 'disabled', 'no-conmon', 'split'].includes(cgroupsMode)) throw new InvalidArgumentError(`invalid cgroup mode ${JSON.stringify(cgroupsMode)}`);
   return {
@@ -229,6 +207,7 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     networkMode: net,
     networks: choice.networks,
     ...(Object.keys(choice.options).length > 0 ? { networkOptions: choice.options } : {}),
+    ...(choice.modeOptions ? { networkModeOptions: choice.modeOptions } : {}),
     ...(opts.publishAll ? { publishAll: true } : {}),
     dns: {
       servers: opts.dns ?? conf.containers.dnsServers,

@@ -24,3 +24,22 @@ test('bad input', () => {
   assert.throws(() => parseNetworkFlags({ values: ['none'], macAddress: '00:11:22:33:44:55' }, 'bridge', 'podman'), InvalidArgumentError);
   assert.throws(() => parseNetworkFlags({ values: ['n1:foo=1'] }, 'bridge', 'podman'), InvalidArgumentError);
 });
+
+test('slirp4netns and pasta, with their options', () => {
+  assert.deepEqual(parseNetworkFlags({ values: ['slirp4netns'] }, 'bridge', 'podman'), { mode: 'slirp4netns', networks: [], options: {} });
+  assert.deepEqual(parseNetworkFlags({ values: ['slirp4netns:allow_host_loopback=true,mtu=1500,port_handler=slirp4netns'] }, 'bridge', 'podman'), {
+    mode: 'slirp4netns', networks: [], options: {}, modeOptions: ['allow_host_loopback=true', 'mtu=1500', 'port_handler=slirp4netns'],
+  });
+  assert.deepEqual(parseNetworkFlags({ values: ['pasta:-t,8080,--mtu,1500'] }, 'bridge', 'podman').modeOptions, ['-t', '8080', '--mtu', '1500']);
+  assert.equal(parseNetworkFlags({}, 'slirp4netns', 'podman').mode, 'slirp4netns');
+  assert.deepEqual(parseNetworkFlags({ values: ['private'] }, 'slirp4netns:cidr=10.5.0.0/24', 'podman').modeOptions, ['cidr=10.5.0.0/24']);
+});
+
+test('bad slirp4netns and pasta options', () => {
+  assert.throws(() => parseNetworkFlags({ values: ['slirp4netns:foo=1'] }, 'bridge', 'podman'), /unknown option for slirp4netns: "foo=1"/);
+  assert.throws(() => parseNetworkFlags({ values: ['slirp4netns:mtu'] }, 'bridge', 'podman'), /unknown option for slirp4netns: "mtu"/);
+  assert.throws(() => parseNetworkFlags({ values: ['slirp4netns:allow_host_loopback=yes'] }, 'bridge', 'podman'), /invalid value of allow_host_loopback/);
+  assert.throws(() => parseNetworkFlags({ values: ['slirp4netns:cidr=10.0.2.0/28'] }, 'bridge', 'podman'), /invalid cidr/);
+  assert.throws(() => parseNetworkFlags({ values: ['pasta:--netns,/x'] }, 'bridge', 'podman'), /pasta option --netns cannot be used/);
+  assert.throws(() => parseNetworkFlags({ values: ['slirp4netns', 'n1'] }, 'bridge', 'podman'), InvalidArgumentError);
+});

@@ -1,11 +1,14 @@
 /**
  * `--network` and its companions (`--ip`, `--ip6`, `--mac-address`, `--network-alias`) into
  * a network mode plus the bridge networks joined, as Podman 4.3's ParseNetworkFlag reads
- * them: `none|host|private|ns:PATH|container:ID`, `bridge[:OPTS]`, `NAME[:OPTS]`, and a bare
- * `a,b` list; OPTS are `ip=…,ip6=…,mac=…,alias=…,interface_name=…`.
+ * them: `none|host|private|ns:PATH|container:ID`, `slirp4netns[:OPTS]`, `pasta[:OPTS]`,
+ * `bridge[:OPTS]`, `NAME[:OPTS]`, and a bare `a,b` list; bridge OPTS are
+ * `ip=…,ip6=…,mac=…,alias=…,interface_name=…`.
  */
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { InvalidArgumentError } from '../../define/errors.ts';
+import { checkPastaOptions } from '../../infra/network/pasta.ts';
+import { parseSlirp4netnsOptions } from '../../infra/network/slirp4netns-options.ts';
 import type { PerNetworkConfig } from './model.ts';
 
 export interface NetworkFlags {
@@ -21,12 +24,19 @@ export interface NetworkChoice {
   mode: string;
   networks: string[];
   options: Record<string, PerNetworkConfig>;
+  /** `slirp4netns:OPTS` (`key=value` each) or `pasta:OPTS` (pasta's own arguments), split at commas */
+  modeOptions?: string[];
+}
+
+/** The modes whose namespace a user-mode network stack (slirp4netns, pasta) serves. */
+export function isUserModeNetwork(mode: string): mode is 'slirp4netns' | 'pasta' {
+  return mode === 'slirp4netns' || mode === 'pasta';
 }
 
 const macPattern = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 
 function checkMac(mac: string): string {
-  if (!macPattern.test(mac)) throw new InvalidArgumentError(`invalid MAC address ${JSON.stringify(mac)}`);
+  if (!macPattern.test(mac)) throw new InvalidArgumentError(`address ${mac}: invalid MAC address`);
   return mac.toLowerCase();
 }
 
@@ -36,7 +46,7 @@ function checkIp(ip: string, family: 4 | 6 | 0): string {
   return ip;
 }
 
-function parseOptions(text: string): PerNetworkConfig {
+function parseOptions(network: string, text: string): PerNetworkConfig {
   const out: PerNetworkConfig = {};
   for (const opt of text.split(',').filter(Boolean)) {
     const eq = opt.indexOf('=');
@@ -57,7 +67,7 @@ function parseOptions(text: string): PerNetworkConfig {
         out.interfaceName = value;
         break;
       default:
-        throw new InvalidArgumentError(`unknown bridge network option: ${key}`);
+        throw new InvalidArgumentError(`invalid option for network ${network}: unknown bridge network option: ${key}`);
     }
   }
   return out;
@@ -65,22 +75,37 @@ function parseOptions(text: string): PerNetworkConfig {
 
 const soleModes = ['none', 'host', 'slirp4netns', 'pasta'];
 
-/** `defaultMode` is what no `--network` gives: `bridge`, `none` or `host`. */
+function isSoleMode(v: string): boolean {
+  return soleModes.includes(v) || v === 'private' || /^(ns|container|slirp4netns|pasta):/.test(v);
+}
+
+/** `slirp4netns:a=b,c=d` → mode and checked options; other modes pass through. */
+function splitMode(v: string): { mode: string; modeOptions?: string[] } {
+  const colon = v.indexOf(':');
+  const mode = colon < 0 ? v : v.slice(0, colon);
+  if (!isUserModeNetwork(mode)) return { mode: v };
+  const modeOptions = colon < 0 ? [] : v.slice(colon + 1).split(',').filter(Boolean);
+  if (mode === 'slirp4netns') parseSlirp4netnsOptions(modeOptions);
+  else checkPastaOptions(modeOptions);
+  return modeOptions.length > 0 ? { mode, modeOptions } : { mode };
+}
+
+/** `defaultMode` is what no `--network` (or `private`) gives: `bridge`, `none`, `host`, `slirp4netns[:OPTS]`, `pasta[:OPTS]`. */
 export function parseNetworkFlags(flags: NetworkFlags, defaultMode: string, defaultNetwork: string): NetworkChoice {
   const values = flags.values ?? [];
   const networks: string[] = [];
   const options: Record<string, PerNetworkConfig> = {};
   let mode = '';
+  let modeOptions: string[] | undefined;
   const add = (name: string, opts: PerNetworkConfig) => {
     if (networks.includes(name)) throw new InvalidArgumentError(`network ${name} is already set`);
     networks.push(name);
     if (Object.keys(opts).length > 0) options[name] = opts;
   };
   for (const v of values) {
-    if (soleModes.includes(v) || v === 'private' || v.startsWith('ns:') || v.startsWith('container:') || v.startsWith('slirp4netns:') || v.startsWith('pasta:')) {
+    if (isSoleMode(v)) {
       if (values.length > 1) throw new InvalidArgumentError(`cannot set multiple networks without bridge network mode, selected mode ${v}: invalid argument`);
-      mode = v === 'private' ? defaultMode : v;
-      if (mode.startsWith('slirp4netns') || mode.startsWith('pasta')) throw new InvalidArgumentError(`network mode ${v} is only for rootless containers, which skiff runs without networking so far`);
+      ({ mode, modeOptions } = splitMode(v === 'private' ? defaultMode : v));
       continue;
     }
     const colon = v.indexOf(':');
@@ -88,10 +113,13 @@ export function parseNetworkFlags(flags: NetworkFlags, defaultMode: string, defa
       for (const name of v.split(',').filter(Boolean)) add(name === 'bridge' ? defaultNetwork : name, {});
     } else {
       const name = v.slice(0, colon);
-      add(name === 'bridge' ? defaultNetwork : name, parseOptions(v.slice(colon + 1)));
+      add(name === 'bridge' ? defaultNetwork : name, parseOptions(name, v.slice(colon + 1)));
     }
   }
-  if (!mode) mode = networks.length > 0 ? 'bridge' : defaultMode;
+  if (!mode) {
+    if (networks.length > 0) mode = 'bridge';
+    else ({ mode, modeOptions } = splitMode(defaultMode));
+  }
   if (mode === 'bridge' && networks.length === 0) networks.push(defaultNetwork);
   const extra: PerNetworkConfig = {};
   if (flags.ip) (extra.staticIps ??= []).push(checkIp(flags.ip, 4));
@@ -110,5 +138,5 @@ export function parseNetworkFlags(flags: NetworkFlags, defaultMode: string, defa
       ...(extra.aliases ? { aliases: [...(cur.aliases ?? []), ...extra.aliases] } : {}),
     };
   }
-  return { mode, networks, options };
+  return { mode, networks, options, ...(modeOptions ? { modeOptions } : {}) };
 }

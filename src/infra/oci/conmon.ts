@@ -5,7 +5,7 @@
  * and runs the exit command when the container ends. Call order for a container:
  *   createContainer() → [attach()] → runtime.start() → waitForExitCode() / exit command.
  */
-import { spawn, type StdioOptions } from 'node:child_process';
+import type { StdioOptions } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -104,6 +104,8 @@ export interface CreateContainerOptions extends ConmonCommonOptions {
   sdNotifySocket?: string;
   /** systemd cgroup manager (`-s`) */
   systemdCgroup?: boolean;
+  /** caller fds conmon keeps open for its whole life, unseen by the container (slirp4netns's exit pipe) */
+  inheritFds?: readonly number[];
 }
 
 export interface CreatedContainer {
@@ -172,18 +174,20 @@ export interface SpawnedConmon {
  * attach) attach, announced by _OCI_SYNCPIPE/_OCI_STARTPIPE/_OCI_ATTACHPIPE. conmon gets its
  * own session so a Ctrl-C on the caller's terminal does not reach the monitor.
  */
-export function spawnConmon(opts: ConmonCommonOptions, args: string[], extra: { attachPipe: boolean; passthrough: boolean; cwd?: string }): SpawnedConmon {
+export function spawnConmon(opts: ConmonCommonOptions, args: string[], extra: { attachPipe: boolean; passthrough: boolean; cwd?: string; inheritFds?: readonly number[] }): SpawnedConmon {
   const conmon = opts.conmonPath ?? findConmon();
   const preserved = opts.preserveFds ?? 0;
   const stdio: StdioOptions = extra.passthrough ? ['inherit', 'inherit', 'inherit'] : ['ignore', 'ignore', 'pipe'];
   for (let fd = 3; fd < 3 + preserved; fd++) stdio.push(fd);
   stdio.push('pipe', 'pipe');
   if (extra.attachPipe) stdio.push('pipe');
+  stdio.push(...(extra.inheritFds ?? []));
   const env = runtimeEnv();
   env._OCI_SYNCPIPE = String(3 + preserved);
   env._OCI_STARTPIPE = String(4 + preserved);
   if (extra.attachPipe) env._OCI_ATTACHPIPE = String(5 + preserved);
-  const child = spawn(conmon, args, { stdio, env, detached: true, cwd: extra.cwd });
+  // Loaded here, not imported: `ps` reaches this module and never starts conmon.
+  const child = process.getBuiltinModule('node:child_process').spawn(conmon, args, { stdio, env, detached: true, cwd: extra.cwd });
   const errChunks: Buffer[] = [];
   child.stderr?.on('data', (b: Buffer) => errChunks.push(b));
   const launcherExit = new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
@@ -227,7 +231,7 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, what: string)
  * OciRuntimeError, as Podman does, after dropping what the runtime left of the container.
  */
 export async function createContainer(opts: CreateContainerOptions): Promise<CreatedContainer> {
-  const conmon = spawnConmon(opts, createArgs(opts), { attachPipe: false, passthrough: opts.log.driver === 'passthrough' });
+  const conmon = spawnConmon(opts, createArgs(opts), { attachPipe: false, passthrough: opts.log.driver === 'passthrough', ...(opts.inheritFds ? { inheritFds: opts.inheritFds } : {}) });
   try {
     await signalStart(conmon.start);
     conmon.start.end();
