@@ -29,7 +29,7 @@ import type { ImageRecord } from '../infra/storage/records.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { resolveContainerNetworks } from './container-network.ts';
 import { sweepContainers } from './container-sweep.ts';
-import { adjustForRootless } from './rootless-spec.ts';
+import { adjustForRootless, asksForUserNamespace, setupUserNamespace } from './rootless-spec.ts';
 
 const pullPolicies = ['missing', 'never', 'always', 'newer'];
 
@@ -99,6 +99,7 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
     created: nowRfc3339(),
     rootless: isRootless(),
   });
+  if (asksForUserNamespace(opts)) await setupUserNamespace(ce, config, opts, img);
   await resolveContainerNetworks(ce, config);
   for (const m of config.mounts) if (m.type === 'volume' && !m.name) config.anonymousVolumes.push((m.name = randomId()));
   // The spec as far as it is known before the rootfs is mounted: every flag is checked here.
@@ -113,7 +114,7 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
       volumePaths: new Map(),
       devices: containerDevices(config),
     }),
-    { explicitPidsLimit: opts.pidsLimit !== undefined, userns: config.namespaces.user, user: config.user },
+    { explicitPidsLimit: opts.pidsLimit !== undefined, userns: config.namespaces.user, user: config.user, idMappings: config.idMappings },
   );
   for (const w of warnings) ce.engine.options.warn?.(w);
   const spec = generateSpec(input);

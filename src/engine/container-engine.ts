@@ -23,14 +23,14 @@ import type { ContainerCreateOptions } from '../domain/containers/create-options
 import type { ContainersConf } from '../infra/config/containers-conf.ts';
 import { isRootless } from '../infra/config/paths.ts';
 import { findRuntime, type OciRuntime } from '../infra/oci/runtime.ts';
-import { isMounted, mountOverlay, unmount } from '../infra/storage/overlay.ts';
+import { isMounted, mountOverlay, unmountContainerRoot } from '../infra/storage/overlay.ts';
 import type {
   ContainerCleanupOptions, ContainerInspectReport, ContainerListOptions, ContainerLogsOptions, ContainerRmOptions,
   ContainerRunOptions, ContainerRunReport, ContainerStartOptions, ContainerStopOptions, ContainerWaitOptions,
   ListContainer, LogLine, PruneContainerReport, BatchReport, WaitReport,
 } from './container-reports.ts';
 import { inspectContainer } from './container-inspect.ts';
-import { keepIdLower } from './keep-id-rootfs.ts';
+import { containerMappedLower } from './keep-id-rootfs.ts';
 import type { Engine } from './engine.ts';
 
 export type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
@@ -176,7 +176,8 @@ export class ContainerEngine {
           target,
           // In a user namespace overlay keeps its metadata in user.* xattrs (kernel ≥ 5.11).
           ...(rootless ? { options: ['userxattr'] } : {}),
-          ...(rootless && rec.config.namespaces.user === 'keep-id' ? { lowerDirs: [keepIdLower(store.paths.layers, lowerLinks, dir)] } : {}),
+          ...containerMappedLower(store, rec.config, chain, dir, rootless),
+          ...(store.mountProgram ? { mountProgram: store.mountProgram } : {}),
         });
       }
       const count = live && row ? Number(row.count) + 1 : 1;
@@ -196,8 +197,7 @@ export class ContainerEngine {
         store.db.run("UPDATE mounts SET count = ? WHERE kind = 'container' AND id = ?", count, id);
         return true;
       }
-      const was = isMounted(target);
-      if (was) unmount(target);
+      const was = unmountContainerRoot(target, path.join(this.containerDir(id), 'idmapped'));
       fs.rmSync(target, { recursive: true, force: true });
       store.db.run("DELETE FROM mounts WHERE kind = 'container' AND id = ?", id);
       return was || row !== undefined;

@@ -244,7 +244,8 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       SecurityOpt: c.securityOpts,
       Tmpfs: tmpfsMap(c),
       UTSMode: namespaceMode(c.namespaces.uts, c.namespaces.net === 'host' ? 'host' : 'private'),
-      UsernsMode: c.namespaces.user,
+      UsernsMode: c.namespaces.user.startsWith('ns:') ? c.namespaces.user : c.idMappings ? 'private' : '',
+      ...(c.idMappings && !c.namespaces.user.startsWith('ns:') ? { IDMappings: { UidMap: c.idMappings.uidMap.map(idMapText), GidMap: c.idMappings.gidMap.map(idMapText) } } : {}),
       ShmSize: c.shmSize,
       Runtime: 'oci',
       ConsoleSize: [0, 0],
@@ -284,6 +285,11 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       CgroupConf: null,
     },
   };
+}
+
+/** Podman's `container:host:size` text of one id mapping. */
+function idMapText(m: { containerID: number; hostID: number; size: number }): string {
+  return `${m.containerID}:${m.hostID}:${m.size}`;
 }
 
 /** `--log-opt max-size` in bytes (decimal units, as Podman reads it), 0 when unset. */

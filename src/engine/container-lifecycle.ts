@@ -15,6 +15,7 @@ import { InvalidStateError, NoSuchContainerError, SkiffError } from '../define/e
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { containerRunFilesOptions, containerSpecInput } from '../domain/containers/container-spec.ts';
 import { checkTransition, type ContainerConfig, type ContainerStatus } from '../domain/containers/model.ts';
+import { isUserModeNetwork } from '../domain/containers/network-flags.ts';
 import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spec.ts';
 import { readHostInfo } from '../domain/containers/spec/host-info.ts';
 import { resolveUser } from '../domain/containers/spec/resolve-user.ts';
@@ -102,10 +103,12 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     const mountPoint = ce.mountRootfs(id);
     rec = ce.repo.updateState(id, (s) => ({ ...s, mountPoint }));
   }
+  let conmonFds: number[] = [];
   try {
     await ce.engine.networks.load();
     const net = await setupNetworkLocked(ce, rec);
     rec = net.rec;
+    conmonFds = net.conmonFds ?? [];
     const netnsPath = rec.state.netnsPath;
     const resolveNamespace = resolveNamespaceFor(ce);
     const rootfs = rec.state.mountPoint;
@@ -121,10 +124,10 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
         volumePaths: volumePathsFor(ce, config, rootfs),
         devices: containerDevices(config),
         ...(config.init ? { initPath: findInit(config.initPath || conf.containers.initPath, conf.engine.helperBinariesDir) } : {}),
-        resolveNamespace: (value, type) => (value === 'bridge' && netnsPath ? `ns:${netnsPath}` : resolveNamespace(value, type)),
+        resolveNamespace: (value, type) => ((value === 'bridge' || isUserModeNetwork(value)) && netnsPath ? `ns:${netnsPath}` : resolveNamespace(value, type)),
         ...(notify.containerDir !== undefined ? { notifySocketDir: notify.containerDir } : {}),
       }),
-      { userns: config.namespaces.user, user: config.user },
+      { userns: config.namespaces.user, user: config.user, idMappings: config.idMappings },
     );
     const spec = generateSpec(input);
     fs.writeFileSync(path.join(userdata, 'config.json'), formatSpec(spec));
@@ -152,6 +155,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
       persistDir: path.join(userdata, 'persist'),
       systemdCgroup: config.cgroupManager === 'systemd',
       ...(notify.containerDir !== undefined ? { sdNotifySocket: notify.hostSocket } : {}),
+      ...(conmonFds.length > 0 ? { inheritFds: conmonFds } : {}),
     });
     return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: '' }));
   } catch (err) {
@@ -159,6 +163,9 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
     ce.repo.updateState(id, (s) => ({ ...s, mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
     throw err;
+  } finally {
+    // conmon holds its copies now (slirp4netns's exit pipe); ours must not keep slirp4netns alive.
+    for (const fd of conmonFds) fs.closeSync(fd);
   }
 }
 
@@ -249,10 +256,16 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
   }
   const wasLive = liveStates.includes(rec.state.status);
   const oom = wasLive && oomKilled(ce, config);
-  await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
-  if (rec.state.mountPoint) ce.unmountRootfs(id);
-  await ce.engine.networks.load();
-  await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
+  // `runtime delete` of a stopped container touches neither its rootfs nor its network
+  // namespace, so it runs while the mount and the network come down.
+  const runtimeGone = teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
+  try {
+    if (rec.state.mountPoint) ce.unmountRootfs(id);
+    await ce.engine.networks.load();
+    await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
+  } finally {
+    await runtimeGone;
+  }
   let next = ce.repo.updateState(id, (s) => ({
     ...s,
     ...(wasLive ? { status: 'exited' as const, exitCode: code, finishedAt, oomKilled: oom } : {}),

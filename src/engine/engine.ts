@@ -51,6 +51,6 @@ export class Engine {
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const location = await resolveStoreLocation(options);
   const { Store } = await import('../infra/storage/store.ts');
-  const store = Store.open({ graphRoot: location.graphRoot, runRoot: location.runRoot, whiteoutFormat: location.rootless ? 'overlay-user' : 'overlay-root' });
+  const store = Store.open({ graphRoot: location.graphRoot, runRoot: location.runRoot, whiteoutFormat: location.rootless ? 'overlay-user' : 'overlay-root', mountProgram: location.mountProgram });
   return new Engine(options, store);
 }

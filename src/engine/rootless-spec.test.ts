@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { InvalidArgumentError } from '../define/errors.ts';
 import type { SpecInput } from '../domain/containers/spec/spec-input.ts';
 import { adjustForRootless, rootlessLimitsWarning } from './rootless-spec.ts';
 
@@ -50,8 +49,11 @@ test('rootless without delegated cgroups: no cgroup, and a warning only for limi
   assert.deepEqual((await adjustForRootless(input({ cgroups: 'disabled', resources: { memory: 1 } }), plain)).warnings, []);
 });
 
-test('rootless: --userns other than host and keep-id is refused', rootless, async () => {
-  asRootless();
-  await assert.rejects(adjustForRootless(input(), { userns: 'nomap', user: '' }), InvalidArgumentError);
+test('root: recorded mappings give the container a user namespace; ns:PATH joins one', async () => {
+  const idMappings = { uidMap: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMap: [{ containerID: 0, hostID: 200000, size: 10 }] };
+  const mapped = await adjustForRootless(input(), { userns: '', user: '', idMappings });
+  assert.deepEqual(mapped.input.namespaces.user, { uidMappings: idMappings.uidMap, gidMappings: idMappings.gidMap });
+  const joined = await adjustForRootless(input(), { userns: 'ns:/proc/1/ns/user', user: '' });
+  assert.deepEqual(joined.input.namespaces.user, { path: '/proc/1/ns/user' });
   assert.equal((await adjustForRootless(input(), { userns: 'host', user: '' })).input.namespaces.user, undefined);
 });

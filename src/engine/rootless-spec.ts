@@ -1,12 +1,20 @@
 /**
- * What changes in a container's spec input when skiff runs rootless: /sys is bound rather
- * than mounted where sysfs would be refused; without delegated cgroups there is no cgroup
- * at all (the runtime could not create one), so limits are dropped with a warning; and
- * `--userns=keep-id` gets a nested user namespace with the user's own ids.
+ * User namespaces in a container's spec input. Rootless: /sys is bound rather than mounted
+ * where sysfs would be refused; without delegated cgroups there is no cgroup at all (the
+ * runtime could not create one), so limits are dropped with a warning. For root and
+ * rootless alike, a container with its own mappings (`--uidmap`, `--userns=auto|keep-id|
+ * nomap`, decided at create by {@link setupUserNamespace}) gets a user namespace with them,
+ * and `--userns=ns:PATH` joins one. Containers without any of these pay one string test.
  */
+import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
+import type { ContainerConfig } from '../domain/containers/model.ts';
 import type { SpecInput } from '../domain/containers/spec/spec-input.ts';
-import { InvalidArgumentError } from '../define/errors.ts';
+import type { IdMappings } from '../domain/containers/userns-mappings.ts';
+import type { UsernsContext } from '../domain/containers/userns-resolve.ts';
 import { isRootless } from '../infra/config/paths.ts';
+import type { ImageRecord } from '../infra/storage/records.ts';
+import type { Store } from '../infra/storage/store.ts';
+import type { ContainerEngine } from './container-engine.ts';
 
 export const rootlessLimitsWarning = 'Resource limits are not supported and ignored on cgroups V1 rootless systems';
 
@@ -22,15 +30,14 @@ export interface RootlessSpecOptions {
   userns: string;
   /** the container's --user value ('' for the image's) */
   user: string;
+  /** the container's own mappings, as create recorded them */
+  idMappings?: IdMappings | undefined;
 }
 
 export async function adjustForRootless(input: SpecInput, opts: RootlessSpecOptions): Promise<RootlessSpecAdjustment> {
+  if (opts.idMappings || (opts.userns !== '' && opts.userns !== 'host')) input = await withUserNamespace(input, opts);
   if (!isRootless()) return { input, warnings: [] };
   input = { ...input, inUserNamespace: true };
-  if (opts.userns === 'keep-id') input = await keepId(input, opts.user);
-  else if (opts.userns !== '' && opts.userns !== 'host') {
-    throw new InvalidArgumentError(`--userns=${opts.userns} is not supported by rootless skiff (use host or keep-id)`);
-  }
   if (input.cgroups === 'disabled') return { input, warnings: [] };
   const { cgroupsDelegated } = await import('../infra/rootless/cgroups.ts');
   if (cgroupsDelegated()) return { input, warnings: [] };
@@ -39,15 +46,66 @@ export async function adjustForRootless(input: SpecInput, opts: RootlessSpecOpti
   return { input: { ...input, cgroups: 'disabled' }, warnings: limits ? [rootlessLimitsWarning] : [] };
 }
 
-/** The user's own ids inside, in a nested namespace (see infra/rootless/keep-id.ts). */
-async function keepId(input: SpecInput, user: string): Promise<SpecInput> {
-  const { hostUser, keepIdMappings, namespaceIdentity } = await import('../infra/rootless/keep-id.ts');
-  const ident = namespaceIdentity();
-  const namespaces = {
-    ...input.namespaces,
-    user: { uidMappings: keepIdMappings(ident.uid, ident.uidCount), gidMappings: keepIdMappings(ident.gid, ident.gidCount) },
+/** The container's own user namespace; with keep-id and no --user, the user's ids and home. */
+async function withUserNamespace(input: SpecInput, opts: RootlessSpecOptions): Promise<SpecInput> {
+  if (opts.userns.startsWith('ns:')) return { ...input, namespaces: { ...input.namespaces, user: { path: opts.userns.slice(3) } } };
+  const { containerIdMappings, keepIdUser } = await import('./keep-id-rootfs.ts');
+  const maps = containerIdMappings({ idMappings: opts.idMappings, namespaces: { user: opts.userns } });
+  if (!maps) return input;
+  const namespaces = { ...input.namespaces, user: { uidMappings: maps.uidMap, gidMappings: maps.gidMap } };
+  const keep = opts.user === '' ? keepIdUser(opts.userns) : undefined;
+  if (!keep) return { ...input, namespaces };
+  return { ...input, namespaces, user: { ...input.user, uid: keep.uid, gid: keep.gid, additionalGids: [], home: keep.home } };
+}
+
+/** Whether create must look at the user namespace flags at all (cheap, no module loads). */
+export function asksForUserNamespace(opts: ContainerCreateOptions): boolean {
+  return (!!opts.userns && opts.userns !== 'host') || !!opts.uidmap?.length || !!opts.gidmap?.length || !!opts.subuidname || !!opts.subgidname;
+}
+
+/**
+ * `create`: checks `--userns`, `--uidmap`, `--gidmap`, `--subuidname` and `--subgidname` as
+ * Podman does and records the container's mappings in `config.idMappings` (and the host
+ * ranges they take in the store, so `--userns=auto` containers never overlap).
+ */
+export async function setupUserNamespace(ce: ContainerEngine, config: ContainerConfig, opts: ContainerCreateOptions, img: ImageRecord): Promise<void> {
+  const { parseUsernsFlags } = await import('../domain/containers/userns-options.ts');
+  const { resolveUsernsMappings } = await import('../domain/containers/userns-resolve.ts');
+  const rootless = isRootless();
+  const req = parseUsernsFlags(opts, rootless);
+  const store = ce.engine.store;
+  const auto = req.kind === 'auto' ? await autoSettings(store, img) : undefined;
+  const maps = resolveUsernsMappings(req, { rootless, db: store.db, containerId: config.id, warn: ce.engine.options.warn, imageIdSize: () => 0, ...auto });
+  if (!maps) return;
+  config.idMappings = maps;
+  if (rootless) (await import('./keep-id-rootfs.ts')).prepareShiftedCopy(store, config, img.topLayer);
+}
+
+/**
+ * storage.conf's settings for `auto`, and containers/storage's size estimate: the highest id
+ * owning a file of the image or named in its /etc/passwd or /etc/group, +1.
+ */
+async function autoSettings(s: Store, img: ImageRecord): Promise<Pick<UsernsContext, 'autoUser' | 'autoMinSize' | 'autoMaxSize' | 'imageIdSize'>> {
+  const { loadStorageConf } = await import('../infra/config/storage-conf.ts');
+  const { ownerIdSize } = await import('../infra/rootless/idmap-owners.ts');
+  const { passwdFilesSize } = await import('../domain/containers/userns-mappings.ts');
+  const { readFileSync } = await import('node:fs');
+  const options = loadStorageConf().options;
+  const dirs = s.layers.chain(img.topLayer).map((l) => s.paths.layerDiff(l.id)).reverse();
+  const read = (rel: string) => {
+    for (const dir of dirs) {
+      try {
+        return readFileSync(`${dir}/${rel}`, 'utf8');
+      } catch {
+        // not in this layer
+      }
+    }
+    return '';
   };
-  if (user !== '') return { ...input, namespaces };
-  const home = hostUser(ident.uid, ident.gid).home;
-  return { ...input, namespaces, user: { ...input.user, uid: ident.uid, gid: ident.gid, additionalGids: [], home } };
+  return {
+    autoUser: options.rootAutoUsernsUser,
+    autoMinSize: options.autoUsernsMinSize,
+    autoMaxSize: options.autoUsernsMaxSize,
+    imageIdSize: () => Math.max(ownerIdSize(dirs), passwdFilesSize(read('etc/passwd'), read('etc/group'))),
+  };
 }

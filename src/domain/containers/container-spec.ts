@@ -33,8 +33,8 @@ export interface ContainerSpecContext {
   resolveNamespace?: (value: string, type: NamespaceType) => string;
 }
 
-/** `none` and a bridge not yet set up (a create-time check) are a fresh namespace. */
-const privateNet = (value: string) => (value === 'none' || value === 'bridge' ? 'private' : value);
+/** `none`, and a bridge or user-mode network not yet set up (a create-time check), are a fresh namespace. */
+const privateNet = (value: string) => (['none', 'bridge', 'slirp4netns', 'pasta'].includes(value) ? 'private' : value);
 
 /** Podman's namespace words: `none` networking is a private namespace with loopback only. */
 /** Before the engine can resolve `container:NAME` (create-time checks), it stands for a namespace of its own. */

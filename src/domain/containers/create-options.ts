@@ -63,6 +63,11 @@ export interface ContainerCreateOptions {
   uts?: string;
   cgroupns?: string;
   userns?: string;
+  /** `--uidmap`/`--gidmap` entries (`container:host:size`), `--subuidname`/`--subgidname` */
+  uidmap?: string[];
+  gidmap?: string[];
+  subuidname?: string;
+  subgidname?: string;
   cgroupParent?: string;
   cgroups?: string;
   /** `--network` values as given: modes, network names (`a,b`), `NAME:ip=…,mac=…,alias=…` */

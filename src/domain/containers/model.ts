@@ -4,6 +4,7 @@
  * table; engine methods lock the container, check the transition, then act.
  */
 import { InvalidStateError } from '../../define/errors.ts';
+import type { IdMapping } from '../../infra/oci/runtime-spec.ts';
 
 export type ContainerStatus = 'configured' | 'created' | 'running' | 'stopped' | 'paused' | 'exited' | 'removing' | 'stopping';
 
@@ -76,6 +77,8 @@ export interface ContainerConfig {
   networks: string[];
   /** per-network static addresses, MAC, aliases and interface name, by network name */
   networkOptions?: Record<string, PerNetworkConfig>;
+  /** `--network slirp4netns:OPTS` or `pasta:OPTS`, split at commas */
+  networkModeOptions?: string[];
   /** `-P` */
   publishAll?: boolean;
   dns: { servers: string[]; searches: string[]; options: string[] };
@@ -92,6 +95,8 @@ export interface ContainerConfig {
   cgroupParent: string;
   cgroupsMode: string;
   namespaces: { ipc: string; pid: string; uts: string; cgroupns: string; net: string; user: string };
+  /** the container's own user namespace mappings (`--uidmap`, `--userns=auto|keep-id|nomap`): host ids real for root, skiff's namespace's rootless */
+  idMappings?: { uidMap: IdMapping[]; gidMap: IdMapping[] };
   capAdd: string[];
   capDrop: string[];
   securityOpts: string[];

@@ -4,6 +4,7 @@
  * is checked against the real mount table, since a reboot clears mounts but not the count.
  */
 import fs from 'node:fs';
+import { isRootless } from '../../infra/config/paths.ts';
 import type { ImageRecord } from '../../infra/storage/records.ts';
 import type { Store } from '../../infra/storage/store.ts';
 import { isMounted, mountOverlay, unmount } from '../../infra/storage/overlay.ts';
@@ -15,7 +16,9 @@ export function mountImage(store: Store, img: ImageRecord): string {
     const live = isMounted(target);
     if (!live) {
       const chain = store.layers.chain(img.topLayer);
-      mountOverlay({ layersDir: store.paths.layers, lowerLinks: chain.map((l) => l.link).reverse(), target });
+      // rootless layers keep opaque directories in user.* xattrs, which overlay reads only with userxattr
+      const options = isRootless() ? ['userxattr'] : [];
+      mountOverlay({ layersDir: store.paths.layers, lowerLinks: chain.map((l) => l.link).reverse(), target, options, mountProgram: store.mountProgram });
     }
     const count = live && row ? Number(row.count) + 1 : 1;
     store.db.run("INSERT OR REPLACE INTO mounts (kind, id, path, count) VALUES ('image', ?, ?, ?)", img.id, target, count);

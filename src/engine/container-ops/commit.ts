@@ -11,6 +11,7 @@ import { normalizeLocalName } from '../../domain/images/names.ts';
 import { isRootless } from '../../infra/config/paths.ts';
 import { tarDirectory } from '../../infra/storage/layer/tar-dir.ts';
 import type { ContainerEngine } from '../container-engine.ts';
+import { containerOwnerMap } from '../keep-id-rootfs.ts';
 import { readBundleSpec } from './container-fs.ts';
 
 export interface ContainerCommitOptions {
@@ -69,6 +70,7 @@ export async function commitContainer(ce: ContainerEngine, nameOrId: string, opt
         },
         upperDir: path.join(ce.containerDir(id), 'diff'),
         whiteoutFormat: isRootless() ? 'overlay-user' : 'overlay-root',
+        mapOwner: containerOwnerMap(config),
         name,
         format: opts.format ?? 'oci',
         changes: opts.changes ?? [],
@@ -89,7 +91,7 @@ export async function exportContainer(ce: ContainerEngine, nameOrId: string, out
     await ce.sync(id);
     const root = ce.mountRootfs(id);
     try {
-      await pipeline(tarDirectory(root), out, { end: false });
+      await pipeline(tarDirectory(root, { mapOwner: containerOwnerMap(ce.lookup(id).config) }), out, { end: false });
     } finally {
       ce.unmountRootfs(id);
     }

@@ -1,14 +1,12 @@
 /**
- * `--userns=keep-id` for rootless containers: the user's own uid/gid inside the container,
- * in a user namespace nested in skiff's. The image's files are owned by namespace ids that
- * equal image ids, so the container gets a copy of its image with every owner moved to
- * where the nested mapping shows it unchanged (as containers/storage does when it cannot
- * idmap a mount: overlay mounted in a user namespace cannot be idmapped).
+ * `--userns=keep-id` for rootless containers: the user's own uid/gid (or the ones asked
+ * for) inside the container, in a user namespace nested in skiff's, and a passwd entry for
+ * the user. The image's files are owned by namespace ids that equal image ids, so the
+ * container's lower layer is a copy with every owner moved (idmap-owners.ts).
  */
-import { appendFileSync, chmodSync, lchownSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdMapping } from '../oci/runtime-spec.ts';
-import { requireProgram } from './program-path.ts';
 
 /** Who the user is on the host, and how many ids skiff's namespace maps. */
 export interface NamespaceIdentity {
@@ -36,7 +34,10 @@ export function parseIdMap(text: string): { hostOfZero: number; count: number } 
   return { hostOfZero, count };
 }
 
-/** Container id `id` is namespace id 0; ids below it move up by one; the rest stay. */
+/**
+ * Podman's keep-id mapping over a namespace of `count` ids: container id `id` is namespace
+ * id 0 (the user); ids below it move up by one; the rest stay.
+ */
 export function keepIdMappings(id: number, count: number): IdMapping[] {
   const maps: IdMapping[] = [];
   const below = Math.min(id, count - 1);
@@ -44,26 +45,6 @@ export function keepIdMappings(id: number, count: number): IdMapping[] {
   maps.push({ containerID: id, hostID: 0, size: 1 });
   if (count - id - 1 > 0) maps.push({ containerID: id + 1, hostID: id + 1, size: count - id - 1 });
   return maps;
-}
-
-/** The namespace id that {@link keepIdMappings} shows as container id `id`. */
-export function keepIdHostId(id: number, keep: number): number {
-  return id < keep ? id + 1 : id === keep ? 0 : id;
-}
-
-/** Copies `src` (a mounted image) to `dest` and re-owns every entry for keep-id. */
-export function copyShifted(src: string, dest: string, ident: NamespaceIdentity): void {
-  const cp = requireProgram('cp', 'coreutils');
-  process.getBuiltinModule('node:child_process').execFileSync(cp, ['-a', '--preserve=all', '--', `${src}/.`, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
-  shiftTree(dest, ident);
-}
-
-function shiftTree(path: string, ident: NamespaceIdentity): void {
-  const st = lstatSync(path);
-  lchownSync(path, keepIdHostId(st.uid, ident.uid), keepIdHostId(st.gid, ident.gid));
-  // chown drops setuid/setgid: put the mode back (never through a symlink).
-  if (!st.isSymbolicLink() && (st.mode & 0o6000) !== 0) chmodSync(path, st.mode & 0o7777);
-  if (st.isDirectory()) for (const name of readdirSync(path)) shiftTree(join(path, name), ident);
 }
 
 export interface PasswdUser {

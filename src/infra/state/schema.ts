@@ -77,4 +77,35 @@ export const migrations: string[] = [
   );
   CREATE INDEX network_allocations_container ON network_allocations(container_id);
   `,
+  `
+  -- containers/image's blob info cache: which blobs hold a layer, and where they are known to be.
+  CREATE TABLE blob_info (
+    digest TEXT PRIMARY KEY,        -- the blob as a registry stores it
+    diff_id TEXT NOT NULL,          -- the digest of its uncompressed tar
+    compression TEXT NOT NULL,      -- 'gzip', 'zstd' or 'none'
+    size INTEGER                    -- bytes of the blob, when known
+  );
+  CREATE INDEX blob_info_diff_id ON blob_info(diff_id);
+
+  CREATE TABLE blob_locations (
+    digest TEXT NOT NULL,           -- a layer or config blob
+    registry TEXT NOT NULL,         -- host[:port]
+    repository TEXT NOT NULL,       -- the repository's path in that registry
+    seen INTEGER NOT NULL,          -- when it was last known there (ms)
+    PRIMARY KEY (digest, registry, repository)
+  );
+  `,
+  `
+  -- Host id ranges held by containers with their own user namespace (--uidmap, --userns=auto,
+  -- keep-id, nomap), so --userns=auto hands out free ones. A row whose container does not
+  -- exist is an allocation in progress while owner_pid lives, else stale.
+  CREATE TABLE userns_ranges (
+    container_id TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- 'uid' or 'gid'
+    host_start INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    owner_pid INTEGER NOT NULL
+  );
+  CREATE INDEX userns_ranges_container ON userns_ranges(container_id);
+  `,
 ];

@@ -12,6 +12,8 @@ export interface StoreOptions {
   graphRoot: string;
   runRoot: string;
   whiteoutFormat: WhiteoutFormat;
+  /** storage.conf `mount_program` (fuse-overlayfs) for container and image mounts */
+  mountProgram?: string | undefined;
 }
 
 export class Store {
@@ -19,9 +21,11 @@ export class Store {
   readonly db: StateDb;
   readonly layers: LayerStore;
   readonly images: ImageStore;
+  readonly mountProgram: string | undefined;
 
-  private constructor(paths: StorePaths, db: StateDb, whiteoutFormat: WhiteoutFormat) {
+  private constructor(paths: StorePaths, db: StateDb, whiteoutFormat: WhiteoutFormat, mountProgram: string | undefined) {
     this.paths = paths;
+    this.mountProgram = mountProgram;
     this.db = db;
     this.layers = new LayerStore(db, paths, whiteoutFormat);
     this.images = new ImageStore(db, this.layers);
@@ -31,7 +35,7 @@ export class Store {
     const paths = new StorePaths(opts.graphRoot, opts.runRoot);
     fs.mkdirSync(paths.links, { recursive: true, mode: 0o700 });
     fs.mkdirSync(paths.runRoot, { recursive: true, mode: 0o700 });
-    return new Store(paths, new StateDb(paths.db), opts.whiteoutFormat);
+    return new Store(paths, new StateDb(paths.db), opts.whiteoutFormat, opts.mountProgram);
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { NoSuchImageError } from '../../../define/errors.ts';
 import { buildDockerManifest, buildOciManifest } from '../../../infra/image/manifest.ts';
 import { MediaType, type Descriptor } from '../../../infra/image/types.ts';
-import { tarDirectory } from '../../../infra/storage/layer/tar-dir.ts';
+import { tarDirectory, type OwnerMap } from '../../../infra/storage/layer/tar-dir.ts';
 import type { WhiteoutFormat } from '../../../infra/storage/layer/whiteout.ts';
 import type { ImageRecord } from '../../../infra/storage/records.ts';
 import type { Store } from '../../../infra/storage/store.ts';
@@ -19,6 +19,8 @@ export interface CommitImageInput {
   /** the container's overlay upper directory */
   upperDir: string;
   whiteoutFormat: WhiteoutFormat;
+  /** owners as the layer records them (a container with its own user namespace: back to its ids) */
+  mapOwner?: OwnerMap | undefined;
   /** the full name to give the image (already normalised), if any */
   name?: string | undefined;
   format: 'oci' | 'docker';
@@ -34,7 +36,7 @@ function digestOf(b: Buffer): string {
 export async function commitImage(store: Store, input: CommitImageInput): Promise<ImageRecord> {
   const parent = store.images.get(input.source.imageId);
   if (!parent) throw new NoSuchImageError(input.source.imageId);
-  const layer = await store.layers.put(async () => tarDirectory(input.upperDir, { overlayWhiteouts: input.whiteoutFormat }), { parent: parent.topLayer });
+  const layer = await store.layers.put(async () => tarDirectory(input.upperDir, { overlayWhiteouts: input.whiteoutFormat, mapOwner: input.mapOwner }), { parent: parent.topLayer });
   const opts: CommitConfigOptions = {
     format: input.format,
     changes: input.changes,

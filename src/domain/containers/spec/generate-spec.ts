@@ -99,7 +99,8 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
 
   const ns = input.namespaces;
   // A user namespace without its own network namespace cannot mount sysfs: bind the host's.
-  const bindSys = (ns.user !== undefined || input.inUserNamespace === true) && ns.net.mode === 'host';
+  // A joined one (bridge networking's, made before the container) belongs to skiff's user namespace, not the container's.
+  const bindSys = ((ns.user !== undefined || input.inUserNamespace === true) && ns.net.mode === 'host') || (ns.user !== undefined && ns.net.mode === 'path');
   const devices: Device[] = (input.devices ?? []).map(({ access: _access, ...d }) => d);
   const paths = securityPaths(privileged, sec.mask, sec.unmask);
   const spec: RuntimeSpec = {
@@ -118,9 +119,11 @@ export function generateSpec(input: SpecInput): RuntimeSpec {
     },
   };
   const linux = spec.linux!;
-  if (ns.user && !('path' in ns.user)) {
-    linux.uidMappings = ns.user.uidMappings;
-    linux.gidMappings = ns.user.gidMappings;
+  if (ns.user) {
+    // runc wants mappings even for a namespace it joins (and ignores them there): Podman's 0:0:1.
+    const joined = [{ containerID: 0, hostID: 0, size: 1 }];
+    linux.uidMappings = 'path' in ns.user ? joined : ns.user.uidMappings;
+    linux.gidMappings = 'path' in ns.user ? joined : ns.user.gidMappings;
   }
   if (input.cgroups !== 'disabled') {
     linux.resources = linuxResources(input.resources ?? {}, input.devices ?? [], privileged);

@@ -55,7 +55,9 @@ function sysctlNamespace(key: string): 'ipc' | 'net' | 'uts' | undefined {
  */
 export function containerSysctls(ns: Namespaces, defaults: readonly string[], user: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  const own = (kind: 'ipc' | 'net' | 'uts') => ns[kind].mode !== 'host';
+  // A network namespace made before the container (bridge) is not its user namespace's to change.
+  const foreignNet = ns.user !== undefined && ns.net.mode === 'path';
+  const own = (kind: 'ipc' | 'net' | 'uts') => ns[kind].mode !== 'host' && !(kind === 'net' && foreignNet);
   for (const line of defaults) {
     const eq = line.indexOf('=');
     if (eq <= 0) throw new InvalidArgumentError(`invalid default sysctl ${JSON.stringify(line)}`);
@@ -66,6 +68,7 @@ export function containerSysctls(ns: Namespaces, defaults: readonly string[], us
   for (const [key, value] of Object.entries(user)) {
     const kind = sysctlNamespace(key);
     if (!kind) throw new InvalidArgumentError(`sysctl ${JSON.stringify(key)} is not allowed`);
+    if (kind === 'net' && foreignNet) throw new InvalidArgumentError(`sysctl ${JSON.stringify(key)} cannot be set: the network namespace is not owned by the container's user namespace`);
     if (!own(kind)) {
       const names = { ipc: 'IPC', net: 'Network', uts: 'UTS' };
       throw new InvalidArgumentError(`sysctl ${JSON.stringify(key)} cannot be set since ${names[kind]} Namespace set to host`);

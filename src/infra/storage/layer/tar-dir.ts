@@ -23,10 +23,15 @@ export interface TarDirectoryOptions {
    * xattrs are left out.
    */
   overlayWhiteouts?: WhiteoutFormat;
+  /** Owners as the archive records them (a container with its own user namespace: host ids back to its ids). */
+  mapOwner?: OwnerMap | undefined;
 }
+
+export type OwnerMap = (uid: number, gid: number) => { uid: number; gid: number };
 
 export function tarDirectory(dir: string, opts: TarDirectoryOptions = {}): Readable {
   const walkOpts: WalkOptions = opts.overlayWhiteouts ? { overlayPrefix: opts.overlayWhiteouts === 'overlay-root' ? 'trusted.overlay.' : 'user.overlay.' } : {};
+  if (opts.mapOwner) walkOpts.mapOwner = opts.mapOwner;
   return Readable.from(tarChunks(dir, walkOpts), { objectMode: false, highWaterMark: 1 << 20 });
 }
 
@@ -45,6 +50,7 @@ interface WalkOptions {
   only?: { name: string; as: string };
   /** convert overlay whiteouts marked with xattrs of this prefix ("trusted.overlay.") */
   overlayPrefix?: string;
+  mapOwner?: OwnerMap;
 }
 
 async function* tarChunks(dir: string, opts: WalkOptions): AsyncGenerator<Buffer> {
@@ -71,6 +77,7 @@ async function* walk(root: string, rel: string, links: Map<string, string>, opts
     const childRel = only ? only.as + fsRel.slice(only.name.length) : fsRel;
     const st = lstatSync(abs);
     if (st.isSocket()) continue;
+    if (opts.mapOwner) Object.assign(st, opts.mapOwner(st.uid, st.gid));
     if (overlayPrefix !== undefined && isOverlayWhiteout(abs, st, overlayPrefix)) {
       const whiteout = rel === '' ? `${WHITEOUT_PREFIX}${name}` : `${rel}/${WHITEOUT_PREFIX}${name}`;
       yield header({ ...base(whiteout, st), mode: 0o600, typeflag: '0', size: 0 }, []);
