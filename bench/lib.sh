@@ -54,7 +54,7 @@ EOF
 # Unmounts whatever is mounted under $1, deepest first (overlay mounts of both engines).
 bench_unmount_under() {
   local target
-  findmnt -rn -o TARGET | grep -F "$1/" | sort -r | while read -r target; do
+  { findmnt -rn -o TARGET | grep -F "$1/" || true; } | sort -r | while read -r target; do
     umount "$target" 2>/dev/null || umount --lazy "$target" 2>/dev/null || true
   done
 }

@@ -9,7 +9,7 @@ cd "$repo"
 packages=(
   conmon crun runc uidmap slirp4netns passt netavark aardvark-dns iptables catatonit
   golang-github-containers-common busybox-static docker-registry skopeo umoci
-  hyperfine apache2-utils zstd sqlite3 ca-certificates
+  hyperfine apache2-utils zstd sqlite3 ca-certificates debootstrap fuse-overlayfs
 )
 local_node="$repo/.tools/node/node_modules/node/bin/node"
 notes=()
@@ -122,6 +122,10 @@ open_tun() {
     chmod 666 /dev/net/tun 2>/dev/null || notes+=("WARNING: cannot chmod /dev/net/tun")
   else
     notes+=("WARNING: no /dev/net/tun, rootless networking will fail")
+  fi
+  # fuse-overlayfs, the rootless fallback when the kernel refuses overlay in a user namespace
+  if [[ -c /dev/fuse ]]; then
+    chmod 666 /dev/fuse 2>/dev/null || notes+=("WARNING: cannot chmod /dev/fuse")
   fi
 }
 

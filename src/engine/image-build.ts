@@ -2,7 +2,10 @@
  * `build`: a Containerfile's stages executed in order, each step an image of its own as
  * Buildah does with --layers (metadata steps record an empty_layer history entry; RUN,
  * COPY and ADD commit a layer). The target stage's last image gets the tags. A step whose
- * image an earlier build already made is reused (layer-cache.ts) unless the cache is off.
+ * image an earlier build already made is reused (layer-cache.ts) unless the cache is off,
+ * and with --cache-from/--cache-to step images also come from and go to a registry.
+ * Without --layers (and with --squash) the step images are only a means: the stage's new
+ * layers are squashed into one and the step images removed (build-commit.ts).
  *
  * Progress goes to `out.log` as Podman prints it (`STEP 2/5: RUN …`, `--> <id>`, `COMMIT`),
  * RUN output to out.stdout/out.stderr.
@@ -14,15 +17,24 @@ import type { Writable } from 'node:stream';
 import { InvalidArgumentError } from '../define/errors.ts';
 import { planStages, parseContainerfile, type Instruction, type StageSpec } from '../domain/build/containerfile-parser.ts';
 import { applyMetadata, commandArgs, createdBy, metadataInstructions, setEnv } from '../domain/build/metadata-step.ts';
-import { findCachedStep } from '../domain/build/layer-cache.ts';
+import { findCachedStep, remoteCacheKey } from '../domain/build/layer-cache.ts';
+import { keyValueMap, parsePlatform, platformArgs, proxyArgs, timestampIso, type BuildPlatform } from '../domain/build/build-args.ts';
+import { stagedContentDigest } from '../domain/build/build-digest.ts';
+import { clampTimes } from '../domain/build/build-squash.ts';
+import { mountSources } from '../domain/build/build-mounts.ts';
+import type { BuildSecret } from '../domain/build/build-secrets.ts';
 import { isIgnored, parseIgnoreFile } from '../domain/build/ignore-file.ts';
 import { processWord, processWords } from '../domain/build/substitute.ts';
 import { writeStepImage } from '../domain/build/write-image.ts';
 import type { ImageConfig } from '../domain/images/image-config.ts';
-import { parseImageConfig } from '../domain/images/image-config.ts';
 import { normalizeName } from '../domain/images/normalize-name.ts';
+import { hostPlatform } from '../infra/image/platform.ts';
+import type { RegistryAccessOptions } from '../infra/registry/connect.ts';
 import { tarDirectory } from '../infra/storage/layer/tar-dir.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
+import { pullCachedStep, pushCachedStep, type RemoteCache } from './build-cache-remote.ts';
+import { commitStage, removeIntermediateImages, type SquashMode } from './build-commit.ts';
+import { resolveStageBase } from './build-stage-base.ts';
 import { filterRunArtifacts, runStep, stageCopyStep } from './build-steps.ts';
 import type { Engine } from './engine.ts';
 import type { PullPolicy } from './image-pull.ts';
@@ -38,12 +50,33 @@ export interface BuildOptions {
   target?: string;
   /** RUN's network; `none` unless given */
   network?: string;
-  /** remove intermediate containers (default true) */
+  /** remove the containers of the RUN steps that succeeded (default true) */
   rm?: boolean;
+  /** remove the container of a RUN step that failed (`--force-rm`, default true) */
+  forceRm?: boolean;
   format?: 'oci' | 'docker';
   pull?: PullPolicy;
   /** reuse the images of earlier builds' identical steps (`--layers`, default true, and not `--no-cache`) */
   cache?: boolean;
+  /** keep an image per step (`--layers`, default true); false squashes each stage's new layers into one (`--squash`) */
+  layers?: boolean;
+  /** `--squash-all`: the final image has one layer, its base's content included */
+  squashAll?: boolean;
+  /** `--timestamp`: seconds since the epoch for every created time and every new file's times */
+  timestamp?: number;
+  /** `--omit-history`: the final image has no history */
+  omitHistory?: boolean;
+  /** `--annotation k=v`, in every OCI manifest the build writes */
+  annotations?: string[];
+  /** `--platform`/`--os`/`--arch`/`--variant`: the base images to choose and the platform the images name */
+  platform?: BuildPlatform;
+  /** TLS and credentials for pulls and the registry cache */
+  access?: RegistryAccessOptions;
+  /** `--cache-from`/`--cache-to` repositories (with --layers only) */
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  /** `--secret`s, by id, for RUN --mount=type=secret */
+  secrets?: ReadonlyMap<string, BuildSecret>;
 }
 
 export interface BuildOutput {
@@ -62,17 +95,6 @@ interface StageState {
   config: ImageConfig;
   /** ARG values declared in this stage */
   args: Map<string, string>;
-}
-
-const scratchEnv = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-function goArch(): string {
-  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
-  return map[process.arch] ?? process.arch;
-}
-
-function scratchConfig(): ImageConfig {
-  return { architecture: goArch(), os: 'linux', config: { Env: [scratchEnv] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
 }
 
 /** ENV wins over ARG, as in Docker. */
@@ -95,12 +117,13 @@ export async function buildImage(engine: Engine, opts: BuildOptions, out: BuildO
   const parsed = parseContainerfile(opts.containerfile.text, file);
   const plan = planStages(parsed);
   const buildArgs = opts.buildArgs ?? {};
-  const globalArgs = new Map<string, string>();
+  const host = hostPlatform();
+  const globalArgs = platformArgs(opts.platform ?? host, host);
   for (const ins of plan.globalArgs) {
     for (const w of processWords(ins.rest, globalArgs, parsed.escape)) {
       const eq = w.indexOf('=');
       const key = eq < 0 ? w : w.slice(0, eq);
-      const value = buildArgs[key] ?? (eq < 0 ? undefined : w.slice(eq + 1));
+      const value = buildArgs[key] ?? (eq < 0 ? globalArgs.get(key) : w.slice(eq + 1));
       if (value !== undefined) globalArgs.set(key, value);
     }
   }
@@ -113,44 +136,79 @@ export async function buildImage(engine: Engine, opts: BuildOptions, out: BuildO
   const ignored = loadIgnoreRules(opts.contextDir);
   const results = new Map<number, ImageRecord | undefined>();
   const prefix = (s: StageSpec): string => (stages.length > 1 ? `[${s.index + 1}/${stages.length}] ` : '');
-  let final: ImageRecord | undefined;
   const tags = (opts.tags ?? []).map((t) => {
     const n = normalizeName(t);
     if (n.digested) throw new InvalidArgumentError(`${t}: tag by digest not supported`);
     return n.name;
   });
   const needed = neededStages(stages, last, globalArgs);
-  for (const stage of stages) {
-    if (!needed.has(stage.index)) continue;
-    const isFinal = stage.index === last;
-    const total = stage.instructions.length + 1;
-    out.log(`${prefix(stage)}STEP 1/${total}: ${stage.from.original}`);
-    const state = await fromStage(engine, stage, stages, results, globalArgs, opts, file);
-    for (const [n, ins] of stage.instructions.entries()) {
-      out.log(`${prefix(stage)}STEP ${n + 2}/${total}: ${ins.original}`);
-      const lastStep = n === stage.instructions.length - 1;
-      await executeStep(engine, ins, state, { stage, stages, results, buildArgs, opts, out, file, escape: parsed.escape, globalArgs, ignored, cache: opts.cache !== false });
-      if (isFinal && lastStep) break;
-      out.log(`--> ${state.image!.id.slice(0, 11)}`);
-    }
-    if (isFinal) {
-      if (opts.labels?.length || stage.instructions.length === 0) {
-        const labels = Object.fromEntries((opts.labels ?? []).map((l) => {
-          const eq = l.indexOf('=');
-          return eq < 0 ? [l, ''] : [l.slice(0, eq), l.slice(eq + 1)];
-        }));
-        const config = structuredClone(state.config);
-        config.config = { ...(config.config ?? {}) };
-        if (Object.keys(labels).length) config.config.Labels = { ...(config.config.Labels ?? {}), ...labels };
-        // the image gets one history entry for the commit only when the stage had no step of its own
-        const written = await commitMetadata(engine, state, config, stage.instructions.length === 0 ? `/bin/sh -c #(nop) ${stage.from.original}` : undefined, opts);
-        state.image = written;
+  const format = opts.format ?? 'oci';
+  const layered = opts.layers !== false;
+  const annotations = opts.annotations?.length ? keyValueMap(opts.annotations) : undefined;
+  const remote: RemoteCache | undefined = layered && (opts.cacheFrom?.length || opts.cacheTo?.length)
+    ? { from: opts.cacheFrom ?? [], to: opts.cacheTo ?? [], access: opts.access ?? {}, format }
+    : undefined;
+  const created = (): string => (opts.timestamp !== undefined ? timestampIso(opts.timestamp) : new Date().toISOString());
+  const containers: KeptContainer[] = [];
+  const intermediates: string[] = [];
+  let final: ImageRecord | undefined;
+  try {
+    for (const stage of stages) {
+      if (!needed.has(stage.index)) continue;
+      const isFinal = stage.index === last;
+      const base = processWord(stage.base, globalArgs);
+      if (base === '') throw new InvalidArgumentError(`${file}:${stage.from.line}: FROM: base name (${stage.base}) should not be blank`);
+      const earlier = stages.find((s) => s.index < stage.index && s.name === base.toLowerCase());
+      const fromPlatform = stage.platform !== undefined ? parsePlatform(processWord(stage.platform, globalArgs)) : undefined;
+      // Buildah announces FROM before it knows the base image's ONBUILD triggers, which the later steps count
+      out.log(`${prefix(stage)}STEP 1/${stage.instructions.length + 1}: ${stage.from.original}`);
+      const stageBase = await resolveStageBase(engine, base, earlier ? results.get(earlier.index) : null, {
+        pull: opts.pull ?? 'missing', platform: fromPlatform ?? opts.platform, access: opts.access, file,
+        warn: (line) => void out.stderr.write(`${line}\n`),
+      });
+      const instructions = [...stageBase.triggers, ...stage.instructions];
+      const total = instructions.length + 1;
+      const state: StageState = { image: stageBase.image, config: stageBase.config, args: new Map() };
+      const ctx: StepContext = {
+        stage, stages, results, buildArgs, opts, out, file, escape: parsed.escape, globalArgs, ...(ignored ? { ignored } : {}),
+        cache: layered && opts.cache !== false, created, annotations, remote, containers,
+      };
+      for (const [n, ins] of instructions.entries()) {
+        out.log(`${prefix(stage)}STEP ${n + 2}/${total}: ${ins.original}`);
+        await executeStep(engine, ins, state, ctx);
+        if (!layered && state.image) intermediates.push(state.image.id);
+        if (remote?.to.length && ctx.pending && !ctx.pending.pulled && state.image) await pushCachedStep(engine, remote, state.image.id, ctx.pending.key, out.log);
+        ctx.pending = undefined;
+        if (layered && !(isFinal && n === instructions.length - 1)) out.log(`--> ${state.image!.id.slice(0, 11)}`);
       }
-      out.log(`${prefix(stage)}COMMIT${tags[0] ? ` ${opts.tags![0]}` : ''}`);
-      final = state.image;
-      out.log(`--> ${final!.id.slice(0, 11)}`);
+      const squash: SquashMode = isFinal && opts.squashAll ? 'all' : layered ? 'none' : 'new';
+      const labels = isFinal ? keyValueMap(opts.labels ?? []) : {};
+      const omitHistory = isFinal && opts.omitHistory === true;
+      const needsCommit = squash !== 'none' || Object.keys(labels).length > 0 || omitHistory;
+      if (instructions.length === 0 && (needsCommit || annotations || !state.image)) {
+        await commitMetadata(engine, state, `/bin/sh -c #(nop) ${stage.from.original}`, ctx);
+        if (!layered) intermediates.push(state.image!.id);
+      }
+      if (needsCommit) {
+        const written = await commitStage(engine.store, {
+          base: stageBase.image, baseHistory: stageBase.baseHistory, image: state.image, config: state.config,
+          squash, labels, annotations, omitHistory, timestamp: opts.timestamp, format,
+        });
+        state.image = written.image;
+        state.config = written.config;
+      }
+      if (isFinal) {
+        out.log(`${prefix(stage)}COMMIT${tags[0] ? ` ${opts.tags![0]}` : ''}`);
+        final = state.image;
+      } else if (!layered && state.image) intermediates.push(state.image.id);
+      if (isFinal || !layered) out.log(`--> ${state.image!.id.slice(0, 11)}`);
+      results.set(stage.index, state.image);
     }
-    results.set(stage.index, state.image);
+  } finally {
+    // as Buildah: a failed step's container goes with --force-rm, the others with --rm
+    const doomed = containers.filter((c) => (c.failed ? opts.forceRm !== false : opts.rm !== false)).map((c) => c.id);
+    if (doomed.length) await engine.containers.remove(doomed, { force: true, ignore: true, timeout: 0 });
+    if (!layered) removeIntermediateImages(engine.store, intermediates, final?.id);
   }
   if (!final) throw new InvalidArgumentError('build produced no image');
   for (const t of tags) {
@@ -170,6 +228,7 @@ function neededStages(stages: StageSpec[], target: number, globalArgs: Map<strin
     needed.add(i);
     const stage = stages[i]!;
     const refs = [processWord(stage.base, globalArgs), ...stage.instructions.map((ins) => flagValue(ins, 'from')).filter((f): f is string => f !== undefined)];
+    refs.push(...stage.instructions.filter((ins) => ins.cmd === 'RUN').flatMap((ins) => mountSources(ins.flags)));
     for (const ref of refs) {
       const s = byRef(ref, i);
       if (s) visit(s.index);
@@ -190,49 +249,47 @@ function loadIgnoreRules(contextDir: string): ((rel: string) => boolean) | undef
   return undefined;
 }
 
-async function commitMetadata(engine: Engine, state: StageState, config: ImageConfig, historyText: string | undefined, opts: BuildOptions): Promise<ImageRecord> {
-  if (historyText === undefined) {
-    // amend the last step's image: same history, new config
-    const cfg = structuredClone(config);
-    const history = cfg.history ?? [];
-    const lastEntry = history.pop() ?? { created_by: '' };
-    cfg.history = history;
-    const { image, config: written } = await writeStepImage(engine.store, { parent: state.image, config: cfg, history: lastEntry, format: opts.format ?? 'oci' });
-    state.config = written;
-    return image;
-  }
-  const { image, config: written } = await writeStepImage(engine.store, {
-    parent: state.image, config, history: { created: new Date().toISOString(), created_by: historyText }, format: opts.format ?? 'oci',
+/** The one image a stage without steps gets when it needs one of its own (labels, squash, scratch). */
+async function commitMetadata(engine: Engine, state: StageState, historyText: string, ctx: StepContext): Promise<void> {
+  const { image, config } = await writeStepImage(engine.store, {
+    parent: state.image, config: state.config, history: { created: ctx.created(), created_by: historyText }, format: ctx.opts.format ?? 'oci', annotations: ctx.annotations,
   });
-  state.config = written;
-  return image;
-}
-
-async function fromStage(
-  engine: Engine, stage: StageSpec, stages: StageSpec[], results: Map<number, ImageRecord | undefined>, globalArgs: Map<string, string>,
-  opts: BuildOptions, file: string,
-): Promise<StageState> {
-  const base = processWord(stage.base, globalArgs);
-  if (base === '') throw new InvalidArgumentError(`${file}:${stage.from.line}: FROM: base name (${stage.base}) should not be blank`);
-  const state: StageState = { image: undefined, config: scratchConfig(), args: new Map() };
-  if (base === 'scratch') return state;
-  const earlier = stages.find((s) => s.index < stage.index && s.name === base.toLowerCase());
-  const image = earlier ? results.get(earlier.index) : await engine.images.ensureImage(base, opts.pull ?? 'missing');
-  if (!image) return state;
   state.image = image;
-  state.config = parseImageConfig(image.config);
-  return state;
+  state.config = config;
 }
 
-/** Takes a cached image for the step when there is one; returns whether it did. */
-function tryCache(engine: Engine, state: StageState, ctx: StepContext, createdByText: string, emptyLayer: boolean, result: ImageConfig): boolean {
+/**
+ * Takes a cached image for the step when there is one, from the store or else from a
+ * --cache-from repository; returns whether it did. Notes the step's cache key for --cache-to.
+ */
+async function tryCache(engine: Engine, state: StageState, ctx: StepContext, createdByText: string, emptyLayer: boolean, result: ImageConfig): Promise<boolean> {
+  const query = {
+    parent: state.config, createdBy: createdByText, emptyLayer, result, format: ctx.opts.format ?? 'oci',
+    // a reproducible build must not pick up a step image of another time
+    created: ctx.opts.timestamp !== undefined ? ctx.created() : undefined,
+  };
+  ctx.pending = ctx.remote ? { key: remoteCacheKey(query), pulled: false } : undefined;
   if (!ctx.cache) return false;
-  const hit = findCachedStep(engine.store, { parent: state.config, createdBy: createdByText, emptyLayer, result, format: ctx.opts.format ?? 'oci' });
+  let hit = findCachedStep(engine.store, query);
+  if (!hit && ctx.remote && ctx.pending && ctx.remote.from.length) {
+    const ref = await pullCachedStep(engine, ctx.remote, ctx.pending.key);
+    hit = ref === undefined ? undefined : findCachedStep(engine.store, query);
+    if (hit) {
+      ctx.out.log(`--> Cache pulled from remote ${ref}`);
+      ctx.pending.pulled = true;
+    }
+  }
   if (!hit) return false;
   ctx.out.log(`--> Using cache ${hit.image.id}`);
   state.image = hit.image;
   state.config = hit.config;
   return true;
+}
+
+interface KeptContainer {
+  id: string;
+  /** its command failed */
+  failed: boolean;
 }
 
 interface StepContext {
@@ -248,12 +305,21 @@ interface StepContext {
   cache: boolean;
   /** the context's .containerignore/.dockerignore rules */
   ignored?: (rel: string) => boolean;
+  /** a new entry's created time: --timestamp's, else now */
+  created: () => string;
+  annotations: Record<string, string> | undefined;
+  remote: RemoteCache | undefined;
+  /** the cache key of the step being run, and whether its image came from --cache-from */
+  pending?: { key: string; pulled: boolean } | undefined;
+  /** the RUN containers kept for the end of the build (--rm=false or --force-rm=false) */
+  containers: KeptContainer[];
 }
 
 /** The options each instruction takes here; any other is refused rather than ignored. */
 const knownFlags: Record<string, readonly string[]> = {
-  COPY: ['from', 'chown', 'chmod'],
-  ADD: ['chown', 'chmod'],
+  COPY: ['from', 'chown', 'chmod', 'link'],
+  ADD: ['chown', 'chmod', 'link'],
+  RUN: ['mount', 'network'],
   HEALTHCHECK: ['interval', 'timeout', 'start-period', 'retries'],
 };
 
@@ -268,7 +334,8 @@ async function executeStep(engine: Engine, ins: Instruction, state: StageState, 
   checkFlags(ins, ctx.file);
   const format = ctx.opts.format ?? 'oci';
   const vars = stageVars(state);
-  const history = { created: new Date().toISOString(), created_by: createdBy(ins, state.config.config?.Shell) };
+  for (const k of proxyArgs) if (ctx.buildArgs[k] !== undefined && !vars.has(k)) vars.set(k, ctx.buildArgs[k]);
+  const history = { created: ctx.created(), created_by: createdBy(ins, state.config.config?.Shell) };
   if (ins.cmd === 'ARG') {
     const keys: string[] = [];
     for (const w of processWords(ins.rest, vars, ctx.escape)) {
@@ -287,8 +354,8 @@ async function executeStep(engine: Engine, ins: Instruction, state: StageState, 
       config.config = r.config;
       if (r.author !== undefined) config.author = r.author;
     }
-    if (tryCache(engine, state, ctx, history.created_by, true, config)) return;
-    const { image, config: written } = await writeStepImage(engine.store, { parent: state.image, config, history, format });
+    if (await tryCache(engine, state, ctx, history.created_by, true, config)) return;
+    const { image, config: written } = await writeStepImage(engine.store, { parent: state.image, config, history, format, annotations: ctx.annotations });
     state.image = image;
     state.config = written;
     return;
@@ -316,18 +383,43 @@ async function runInstruction(engine: Engine, ins: Instruction, state: StageStat
   else if (onlyHeredoc) argv = [...shell, ins.heredocs[0]!.content];
   else if (ins.heredocs.length) argv = [...shell, [ins.rest, ...ins.heredocs.map((h) => `${h.content}${h.name}`)].join('\n')];
   else argv = commandArgs(ins, shell);
+  // Buildah's created_by keeps RUN's options: a step with other mounts is another cache entry
+  if (ins.flags.length) history.created_by = createdBy({ ...ins, rest: `${ins.flags.join(' ')} ${ins.rest}`, ...(ins.json ? { json: [...ins.flags, ...ins.json] } : {}) }, shell);
   let argEnv = [...state.args].map(([k, v]) => `${k}=${v}`);
   for (const e of state.config.config?.Env ?? []) argEnv = setEnv(argEnv, e.split('=')[0]!, e.slice(e.indexOf('=') + 1));
   if (state.args.size) history.created_by = `|${state.args.size} ${[...state.args].map(([k, v]) => `${k}=${v}`).join(' ')} ${history.created_by}`;
-  if (tryCache(engine, state, ctx, history.created_by, false, state.config)) return;
+  // the proxy variables need no ARG and, undeclared, stay out of the history
+  for (const k of proxyArgs) {
+    const v = ctx.buildArgs[k];
+    if (v !== undefined && !state.args.has(k) && !argEnv.some((e) => e.startsWith(`${k}=`))) argEnv.push(`${k}=${v}`);
+  }
+  if (await tryCache(engine, state, ctx, history.created_by, false, state.config)) return;
   const image = state.image;
+  const keepAll = ctx.opts.rm === false || ctx.opts.forceRm === false;
+  let kept: KeptContainer | undefined;
   await runStep(engine, {
-    image, config: state.config.config ?? {}, argv, argEnv, network: ctx.opts.network ?? 'none', keep: ctx.opts.rm === false,
-    stdout: ctx.out.stdout, stderr: ctx.out.stderr, step: ins.original,
+    image, config: state.config.config ?? {}, argv, argEnv, network: ctx.opts.network ?? 'none', keep: keepAll,
+    onContainer: (id) => {
+      if (!keepAll) return;
+      kept = { id, failed: true };
+      ctx.containers.push(kept);
+    },
+    stdout: ctx.out.stdout, stderr: ctx.out.stderr, step: ins.original, flags: ins.flags,
+    mountContext: {
+      contextDir: ctx.opts.contextDir,
+      secrets: ctx.opts.secrets ?? new Map(),
+      resolveFrom: async (ref) => {
+        const earlier = ctx.stages.find((s) => s.index < ctx.stage.index && (s.name === ref.toLowerCase() || String(s.index) === ref));
+        return earlier ? { image: ctx.results.get(earlier.index), stage: true } : { image: await engine.images.ensureImage(ref, ctx.opts.pull ?? 'missing'), stage: false };
+      },
+    },
   }, async (upper, whiteouts) => {
+    if (kept) kept.failed = false;
     filterRunArtifacts(upper, image, engine, whiteouts);
+    if (ctx.opts.timestamp !== undefined) clampTimes(upper, ctx.opts.timestamp);
     const { image: img, config } = await writeStepImage(engine.store, {
       parent: image, config: state.config, layer: async () => tarDirectory(upper, { overlayWhiteouts: whiteouts }), history, format: ctx.opts.format ?? 'oci',
+      annotations: ctx.annotations,
     });
     state.image = img;
     state.config = config;
@@ -370,12 +462,13 @@ async function copyInstruction(engine: Engine, ins: Instruction, state: StageSta
       chown: flagValue(ins, 'chown'), chmod: flagValue(ins, 'chmod'), ...(ignored ? { ignored } : {}),
     });
     const dir = staging;
-    const created_by = `/bin/sh -c #(nop) ${ins.cmd} ${await contentDigest(dir)} in ${args.at(-1)} `;
-    if (tryCache(engine, state, ctx, created_by, false, state.config)) return;
+    const created_by = `/bin/sh -c #(nop) ${ins.cmd} ${stagedContentDigest(dir)} in ${args.at(-1)} `;
+    if (await tryCache(engine, state, ctx, created_by, false, state.config)) return;
+    if (ctx.opts.timestamp !== undefined) clampTimes(dir, ctx.opts.timestamp);
     const { image, config } = await writeStepImage(engine.store, {
       parent: state.image, config: state.config, layer: async () => tarDirectory(dir),
-      history: { created: new Date().toISOString(), created_by },
-      format: ctx.opts.format ?? 'oci',
+      history: { created: ctx.created(), created_by },
+      format: ctx.opts.format ?? 'oci', annotations: ctx.annotations,
     });
     state.image = image;
     state.config = config;
@@ -383,12 +476,4 @@ async function copyInstruction(engine: Engine, ins: Instruction, state: StageSta
     unmount?.();
     if (staging) fs.rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/** `file:<sha256>` or `dir:<sha256>` of what was copied, as Buildah names COPY sources in history. */
-async function contentDigest(dir: string): Promise<string> {
-  const { createHash } = await import('node:crypto');
-  const h = createHash('sha256');
-  for await (const chunk of tarDirectory(dir)) h.update(chunk as Buffer);
-  return `dir:${h.digest('hex')}`;
 }

@@ -76,3 +76,18 @@ test('key=value pairs and the legacy form', () => {
   assert.deepEqual(keyValues('KEY some value $A', vars), [['KEY', 'some value x']]);
   assert.throws(() => keyValues('a=1 =2', vars), /key=value/);
 });
+
+test('RUN and COPY options are split off the command, however many and quoted or not', () => {
+  const p = parseContainerfile([
+    'FROM a',
+    'RUN --network=none --mount=type=cache,target=/c \\',
+    '    --mount="type=bind,source=src,target=/s" make -C /s',
+    'RUN --mount=type=secret,id=tok ["cat", "/run/secrets/tok"]',
+    'COPY --link --chown=app:staff --chmod=640 a /b',
+  ].join('\n'));
+  const [, run, exec, copy] = p.instructions;
+  assert.deepEqual(run!.flags, ['--network=none', '--mount=type=cache,target=/c', '--mount="type=bind,source=src,target=/s"']);
+  assert.equal(run!.rest, 'make -C /s');
+  assert.deepEqual(exec!.json, ['cat', '/run/secrets/tok']);
+  assert.deepEqual(copy!.flags, ['--link', '--chown=app:staff', '--chmod=640']);
+});

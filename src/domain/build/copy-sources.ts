@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import { extractArchive } from '../containers/copy/extract-archive.ts';
 import { hostTarget } from '../containers/copy/copy-target.ts';
+import type { GroupEntry, PasswdEntry } from '../containers/spec/user.ts';
 
 export interface CopySource {
   /** the real path on the host */
@@ -18,6 +19,8 @@ export interface CopySource {
   name: string;
   /** the real path relative to the root, for the ignore rules */
   rel: string;
+  /** ADD's download of a URL: never extracted */
+  remote?: boolean;
 }
 
 const globChars = /[*?[]/;
@@ -153,7 +156,7 @@ export async function stageCopy(staging: string, sources: readonly CopySource[],
   mkdirs(staging, toDir ? dest : path.posix.dirname(dest), opts);
   for (const src of sources) {
     const st = fs.statSync(src.abs);
-    if (opts.extract && st.isFile() && tarNames.test(src.abs)) {
+    if (opts.extract && !src.remote && st.isFile() && tarNames.test(src.abs)) {
       mkdirs(staging, dest, opts);
       await extractArchive(createReadStream(src.abs), hostTarget(path.join(staging, dest)), { ...(opts.chown ? { chown: opts.chown } : {}) });
       continue;
@@ -172,4 +175,44 @@ export async function stageCopy(staging: string, sources: readonly CopySource[],
       applyOwnerMode(target, opts);
     }
   }
+}
+
+/**
+ * `--chown=user[:group]` as Buildah's chrootuser.GetUser resolves it against the image's
+ * /etc/passwd and /etc/group (undefined when the image lacks them): names are looked up, a
+ * numeric user without a group gets its passwd entry's primary group (else 0), a user name
+ * without a group its own primary group.
+ */
+export function resolveChown(spec: string, passwd: readonly PasswdEntry[] | undefined, group: readonly GroupEntry[] | undefined): { uid: number; gid: number } {
+  const colon = spec.indexOf(':');
+  const userSpec = (colon < 0 ? spec : spec.slice(0, colon)) || '0';
+  const groupSpec = colon < 0 ? '' : spec.slice(colon + 1);
+  const numeric = (s: string): boolean => /^\d+$/.test(s) && Number(s) <= 0xffffffff;
+  const fail = (what: string): never => {
+    throw new InvalidArgumentError(`looking up UID/GID for ${JSON.stringify(spec)}: ${what}`);
+  };
+  let uid: number;
+  let gid = 0;
+  if (numeric(userSpec)) {
+    uid = Number(userSpec);
+    gid = passwd?.find((u) => u.uid === uid)?.gid ?? 0;
+  } else {
+    const entry = passwd?.find((u) => u.name === userSpec);
+    if (!entry) return fail(`determining run uid: user: unknown user error looking up user ${JSON.stringify(userSpec)}`);
+    ({ uid, gid } = entry);
+  }
+  if (groupSpec !== '') {
+    if (numeric(groupSpec)) gid = Number(groupSpec);
+    else {
+      const entry = group?.find((g) => g.name === groupSpec);
+      if (!entry) return fail(`determining run gid: group: unknown group error looking up group ${JSON.stringify(groupSpec)}`);
+      gid = entry.gid;
+    }
+  }
+  return { uid, gid };
+}
+
+/** Whether resolving `spec` needs the image's /etc/passwd or /etc/group. */
+export function chownNeedsLookup(spec: string): boolean {
+  return !/^\d+:\d+$/.test(spec);
 }

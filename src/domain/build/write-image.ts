@@ -19,6 +19,17 @@ export interface StepImageInput {
   layer?: () => Promise<Readable>;
   history: HistoryEntry;
   format: 'oci' | 'docker';
+  /** `--annotation`s for the OCI manifest (Docker's format has no place for them) */
+  annotations?: Record<string, string> | undefined;
+}
+
+export interface ImageInput {
+  /** the top of the image's layer chain; undefined for no layers */
+  topLayer: string | undefined;
+  /** the config as is, history included; rootfs is filled in from the chain */
+  config: ImageConfig;
+  format: 'oci' | 'docker';
+  annotations?: Record<string, string> | undefined;
 }
 
 function digestOf(b: Buffer): string {
@@ -34,9 +45,15 @@ export async function writeStepImage(store: Store, input: StepImageInput): Promi
     const layer = await store.layers.put(input.layer, { parent: top });
     top = layer.id;
   }
-  const chain = top ? store.layers.chain(top) : [];
-  cfg.rootfs = { type: 'layers', diff_ids: chain.map((l) => l.diffId) };
   cfg.created = input.history.created ?? new Date().toISOString();
+  return writeImage(store, { topLayer: top, config: cfg, format: input.format, annotations: input.annotations });
+}
+
+/** Writes an image (untagged) over an existing layer chain and returns it with its config. */
+export function writeImage(store: Store, input: ImageInput): { image: ImageRecord; config: ImageConfig } {
+  const cfg: ImageConfig = structuredClone(input.config);
+  const chain = input.topLayer ? store.layers.chain(input.topLayer) : [];
+  cfg.rootfs = { type: 'layers', diff_ids: chain.map((l) => l.diffId) };
   const config = Buffer.from(JSON.stringify(cfg));
   const docker = input.format === 'docker';
   const layers: Descriptor[] = chain.map((l) => ({
@@ -45,14 +62,16 @@ export async function writeStepImage(store: Store, input: StepImageInput): Promi
     size: l.uncompressedSize,
   }));
   const configDesc: Descriptor = { mediaType: docker ? MediaType.dockerConfig : MediaType.ociConfig, digest: digestOf(config), size: config.length };
-  const manifest = docker ? buildDockerManifest(configDesc, layers) : buildOciManifest({ config: configDesc, layers });
+  const manifest = docker
+    ? buildDockerManifest(configDesc, layers)
+    : buildOciManifest({ config: configDesc, layers, ...(input.annotations ? { annotations: input.annotations } : {}) });
   const image = store.images.put({
     id: configDesc.digest.slice(7),
     digest: digestOf(manifest),
     manifest,
     manifestType: docker ? MediaType.dockerManifest : MediaType.ociManifest,
     config,
-    topLayer: top,
+    topLayer: input.topLayer,
     size: chain.reduce((n, l) => n + l.uncompressedSize, 0),
     names: [],
     digests: [],
