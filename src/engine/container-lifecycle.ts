@@ -30,7 +30,7 @@ import { logMaxSize } from './container-inspect.ts';
 import { containerDevices } from './container-create.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { resolveNamespaceFor } from './container-namespaces.ts';
-import { setupNetworkLocked, teardownNetworkLocked } from './container-network.ts';
+import { setupNetworkLocked, teardownNetworkLocked, type NetworkSetup } from './container-network.ts';
 import { adjustForRootless } from './rootless-spec.ts';
 import type { BatchReport, ContainerCleanupOptions, ContainerStartOptions } from './container-reports.ts';
 import { volumePathsFor } from './container-volumes.ts';
@@ -104,10 +104,13 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     rec = ce.repo.updateState(id, (s) => ({ ...s, mountPoint }));
   }
   let conmonFds: number[] = [];
+  let networkReady: NetworkSetup['ready'];
+  let created: { pid: number; conmonPid: number } | undefined;
   try {
     await ce.engine.networks.load();
     const net = await setupNetworkLocked(ce, rec);
     rec = net.rec;
+    networkReady = net.ready;
     conmonFds = net.conmonFds ?? [];
     const netnsPath = rec.state.netnsPath;
     const resolveNamespace = resolveNamespaceFor(ce);
@@ -136,7 +139,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     fs.rmSync(path.join(userdata, 'persist'), { recursive: true, force: true });
     fs.rmSync(path.join(userdata, 'oom'), { force: true });
     fs.mkdirSync(path.join(userdata, 'persist'), { mode: 0o700 });
-    const created = await createContainer({
+    created = await createContainer({
       conmonPath: ce.engine.options.conmon || findConmon(conf.engine.conmonPath),
       runtime,
       containerId: id,
@@ -157,8 +160,19 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
       ...(notify.containerDir !== undefined ? { sdNotifySocket: notify.hostSocket } : {}),
       ...(conmonFds.length > 0 ? { inheritFds: conmonFds } : {}),
     });
-    return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: '' }));
+    if (networkReady) {
+      // The network came up while the runtime created the container: now the files that
+      // name its addresses get them, in place (the container has them bind-mounted).
+      const done = await networkReady;
+      rec = done.rec;
+      prepareRunFiles(userdata, containerRunFilesOptions(config, conf, isRootless(), done.info));
+    }
+    const { pid, conmonPid } = created;
+    return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid, conmonPid, error: '' }));
   } catch (err) {
+    // Never tear the network down under a netavark still setting it up.
+    await networkReady?.catch(() => {});
+    if (created) await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'created', conmonPid: created.conmonPid } }, runtime);
     ce.unmountRootfs(id);
     await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
     ce.repo.updateState(id, (s) => ({ ...s, mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
@@ -256,16 +270,16 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
   }
   const wasLive = liveStates.includes(rec.state.status);
   const oom = wasLive && oomKilled(ce, config);
-  // `runtime delete` of a stopped container touches neither its rootfs nor its network
-  // namespace, so it runs while the mount and the network come down.
+  // `runtime delete` of a stopped container does not use its network namespace, so it runs
+  // while netavark takes the network down; the rootfs stays mounted until the runtime is done.
   const runtimeGone = teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });
   try {
-    if (rec.state.mountPoint) ce.unmountRootfs(id);
     await ce.engine.networks.load();
     await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
   } finally {
     await runtimeGone;
   }
+  if (rec.state.mountPoint) ce.unmountRootfs(id);
   let next = ce.repo.updateState(id, (s) => ({
     ...s,
     ...(wasLive ? { status: 'exited' as const, exitCode: code, finishedAt, oomKilled: oom } : {}),

@@ -165,7 +165,24 @@ export function updateResolvConf(ce: ContainerEngine, config: ContainerConfig, a
  * Sets up the container's networks; returns the updated record, the info for its run files
  * and fds conmon must inherit (the caller closes them once conmon runs).
  */
-export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<{ rec: ContainerRecord; info?: NetworkRunInfo; conmonFds?: number[] }> {
+export interface NetworkSetup {
+  rec: ContainerRecord;
+  info?: NetworkRunInfo;
+  /** descriptors conmon must inherit (slirp4netns's exit pipe, held host ports) */
+  conmonFds?: number[];
+  /**
+   * Bridge networks: the namespace exists (rec.state.netnsPath) but netavark is still
+   * configuring it, which takes as long as `runtime create`, so the two run side by side.
+   * Settles before the container's process may start; on failure everything is undone.
+   */
+  ready?: Promise<{ rec: ContainerRecord; info: NetworkRunInfo }>;
+}
+
+function networkError(err: unknown): NetworkError {
+  return err instanceof NetworkError ? err : new NetworkError((err as Error).message, { cause: err });
+}
+
+export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<NetworkSetup> {
   const { config } = rec;
   if (isUserModeNetwork(config.networkMode)) return (await import('./rootless-network.ts')).setupUserModeNetwork(ce, rec);
   if (!usesBridge(config)) return { rec };
@@ -173,25 +190,42 @@ export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerReco
   const nets = ce.engine.networks;
   const ips = new Map<string, string[]>();
   let netns = '';
-  let opts: NetavarkOptions | undefined;
   let held: number[] = [];
+  const undo = async (opts?: NetavarkOptions, closeHeld = true): Promise<void> => {
+    if (closeHeld) for (const fd of held) fs.closeSync(fd);
+    if (netns && opts) await netavarkTeardown(await nets.netavarkContext(), netns, opts).catch(() => {});
+    if (netns) removeNetns(netns);
+    nets.ipam.release(config.id);
+  };
+  let opts: NetavarkOptions;
+  let networks: Network[];
   try {
-    const networks = config.networks.map((n) => nets.store.get(n));
+    networks = config.networks.map((n) => nets.store.get(n));
     await checkPorts(ce, config);
     held = reserveHostPorts(config.ports);
     for (const net of networks) ips.set(net.name, nets.ipam.allocate(net, config.id, config.networkOptions?.[net.name]?.staticIps ?? []));
     netns = await createNetns(path.join(ce.engine.store.paths.runRoot, 'netns'));
     opts = netavarkOptions(config, networks, ips, {}, true);
-    const status = await netavarkSetup(await nets.netavarkContext(), netns, opts);
-    const next = ce.repo.updateState(config.id, (s) => ({ ...s, netnsPath: netns, networkStatus: status }));
-    return { rec: next, info: networkRunInfo(networks, status), ...(held.length > 0 ? { conmonFds: held } : {}) };
   } catch (err) {
-    for (const fd of held) fs.closeSync(fd);
-    if (netns && opts) await netavarkTeardown(await nets.netavarkContext(), netns, opts).catch(() => {});
-    if (netns) removeNetns(netns);
-    nets.ipam.release(config.id);
-    throw err instanceof NetworkError ? err : new NetworkError((err as Error).message, { cause: err });
+    await undo();
+    throw networkError(err);
   }
+  const context = await nets.netavarkContext();
+  const ready = netavarkSetup(context, netns, opts).then(
+    (status) => {
+      const next = ce.repo.updateState(config.id, (s) => ({ ...s, netnsPath: netns, networkStatus: status }));
+      return { rec: next, info: networkRunInfo(networks, status) };
+    },
+    async (err: unknown) => {
+      // the held ports are the caller's now (conmonFds): it closes them
+      await undo(opts, false);
+      throw networkError(err);
+    },
+  );
+  // Observed here so a failure is never unhandled while the caller is still busy.
+  ready.catch(() => {});
+  const next = ce.repo.updateState(config.id, (s) => ({ ...s, netnsPath: netns }));
+  return { rec: next, ready, ...(held.length > 0 ? { conmonFds: held } : {}) };
 }
 
 /** Undoes setup (idempotent): netavark teardown, the namespace file, the addresses. */

@@ -7,7 +7,7 @@
  * (`overlay/<layer>/mapped/<key>`) and shared by every container with that mapping. The
  * container's upper directory, its root, is owned by the container's root.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../infra/storage/ids.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerConfig } from '../domain/containers/model.ts';
@@ -135,7 +135,7 @@ function idmappedLayers(image: ImageLayers, maps: IdMappings, containerDir: stri
 
 /** The image copied with owners moved, shared by containers with the same mapping (and keep-id user). */
 function shiftedCopy(image: ImageLayers, maps: IdMappings, user: PasswdUser | undefined, rootless: boolean): string {
-  const key = createHash('sha256').update(JSON.stringify([maps, user ?? null])).digest('hex').slice(0, 16);
+  const key = sha256Hex(JSON.stringify([maps, user ?? null])).slice(0, 16);
   const dir = path.join(image.layers[0]!.dir, 'mapped', key);
   if (fs.existsSync(dir)) return dir;
   const staging = `${dir}.${process.pid}.tmp`;

@@ -4,7 +4,6 @@
  * every owner shifted, as containers/storage makes when it cannot idmap a mount. Also the
  * highest owner in a tree, for sizing `--userns=auto`.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, lchownSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnmappedIdError } from '../../define/errors.ts';
@@ -19,7 +18,7 @@ export type IdShift = (id: number) => number | undefined;
  */
 export function copyShifted(src: string, dest: string, uid: IdShift, gid: IdShift, describe: string): void {
   const cp = requireProgram('cp', 'coreutils');
-  execFileSync(cp, ['-a', '--preserve=all', '--', `${src}/.`, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
+  process.getBuiltinModule('node:child_process').execFileSync(cp, ['-a', '--preserve=all', '--', `${src}/.`, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
   shiftTree(dest, '', { uid, gid, describe, seen: new Set() });
 }
 

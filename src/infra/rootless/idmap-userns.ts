@@ -3,7 +3,6 @@
  * (to idmap mounts with, idmap-mount.ts), and the mappings of one a container joins
  * (`--userns=ns:PATH`), so its root file system can be owned to match.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, ProgramFailedError } from '../../define/errors.ts';
 import type { IdMapping } from '../oci/runtime-spec.ts';
@@ -30,7 +29,7 @@ function sleepMs(ms: number): void {
  */
 export function openMappedUserNamespace(maps: NamespaceMappings): number {
   const unshare = requireProgram('unshare', 'util-linux');
-  const child = spawn(unshare, ['--user', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
+  const child = process.getBuiltinModule('node:child_process').spawn(unshare, ['--user', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
   const pid = child.pid;
   try {
     if (!pid) throw new ProgramFailedError('unshare', null, 'could not be started');
@@ -75,7 +74,7 @@ export function parseMapText(text: string): IdMapping[] {
  */
 export function readNamespaceMappings(path: string): NamespaceMappings {
   const nsenter = requireProgram('nsenter', 'util-linux');
-  const r = spawnSync(nsenter, [`--user=${path}`, '--preserve-credentials', '--', 'sh', '-c', 'cat /proc/self/uid_map; echo -; cat /proc/self/gid_map'], { encoding: 'utf8' });
+  const r = process.getBuiltinModule('node:child_process').spawnSync(nsenter, [`--user=${path}`, '--preserve-credentials', '--', 'sh', '-c', 'cat /proc/self/uid_map; echo -; cat /proc/self/gid_map'], { encoding: 'utf8' });
   if (r.status !== 0) throw new InvalidArgumentError(`cannot join the user namespace ${path}: ${(r.stderr || String(r.error ?? '')).trim()}`);
   const [uids = '', gids = ''] = r.stdout.split('\n-\n');
   return { uidMap: parseMapText(uids), gidMap: parseMapText(gids) };

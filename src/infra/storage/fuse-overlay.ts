@@ -4,7 +4,6 @@
  * `mount_program` asks for it. It takes overlay's own options and daemonizes once the
  * mount is up; `fusermount3 -u` ends it.
  */
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { ConfigError, ProgramFailedError } from '../../define/errors.ts';
 import { findProgram, requireProgram } from '../rootless/program-path.ts';
@@ -40,7 +39,7 @@ function checkDevFuse(): void {
 export function mountFuseOverlay(m: FuseOverlayMount): void {
   checkDevFuse();
   try {
-    execFileSync(m.program, fuseOverlayArgs(m), { stdio: ['ignore', 'ignore', 'pipe'] });
+    process.getBuiltinModule('node:child_process').execFileSync(m.program, fuseOverlayArgs(m), { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { status?: number | null; stderr?: Buffer };
     if (e.code === 'ENOENT') throw new ConfigError(`mount_program ${m.program} not found: install fuse-overlayfs or change storage.conf`);
@@ -56,7 +55,7 @@ export function fallbackMountProgram(): string | undefined {
 /** Ends a FUSE mount the way its daemon expects; returns false when fusermount3 could not. */
 export function unmountFuse(target: string): boolean {
   try {
-    execFileSync(requireProgram('fusermount3', 'fuse3'), ['-u', target], { stdio: 'ignore' });
+    process.getBuiltinModule('node:child_process').execFileSync(requireProgram('fusermount3', 'fuse3'), ['-u', target], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

@@ -1,7 +1,7 @@
 /**
  * The one place skiff binds libc through koffi, for syscalls Node lacks (mknod, xattrs,
- * mount, SEQPACKET sockets, …). koffi costs ~11 ms to import, so it is loaded on first use
- * only; commands that never need a raw syscall never pay for it.
+ * mount, flock, SEQPACKET sockets, …). koffi is loaded on first use only; commands that never
+ * need a raw syscall never pay for it.
  */
 import { createRequire } from 'node:module';
 
@@ -11,8 +11,29 @@ let koffiModule: Koffi | undefined;
 let libcLib: ReturnType<Koffi['load']> | undefined;
 
 export function koffi(): Koffi {
-  koffiModule ??= createRequire(import.meta.url)('koffi') as Koffi;
+  if (!koffiModule) {
+    const require = createRequire(import.meta.url);
+    koffiModule = nativeKoffi(require) ?? (require('koffi') as Koffi);
+  }
   return koffiModule;
+}
+
+/**
+ * koffi's native addon, opened directly (~1 ms). Its JavaScript entry takes ~7 ms more to
+ * probe the platform and add deprecation shims skiff never calls, and every `run`, `start`
+ * and `rm` needs koffi for flock and mount. Undefined when the platform package is not where
+ * npm puts it; the entry then finds the addon itself.
+ */
+function nativeKoffi(require: NodeJS.Require): Koffi | undefined {
+  let file: string;
+  try {
+    file = require.resolve(`@koromix/koffi-${process.platform}-${process.arch}/${process.platform}_${process.arch}/koffi.node`);
+  } catch {
+    return undefined;
+  }
+  const addon = { exports: {} as Koffi };
+  process.dlopen(addon, file);
+  return addon.exports;
 }
 
 export function libc(): ReturnType<Koffi['load']> {
