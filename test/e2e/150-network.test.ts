@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SkiffEnv } from '../helpers/skiff.ts';
 import { IMAGE, containerSkip, loadBusybox } from './container-test-helpers.ts';
+import { freePorts, httpGet, retry } from './network-test-helpers.ts';
 
 const skip = containerSkip || (!existsSync('/usr/lib/podman/netavark') && !existsSync('/usr/libexec/podman/netavark') ? 'needs netavark' : false);
 
@@ -34,40 +34,6 @@ async function createNetwork(env: SkiffEnv, name: string, extra: string[] = []) 
   const bridge = `sk${tag}${n}`;
   await env.runOk(['network', 'create', '--subnet', `10.89.${n}.0/24`, '--interface-name', bridge, ...extra, `${name}-${tag}`]);
   return { name: `${name}-${tag}`, prefix: `10.89.${n}.`, subnet: `10.89.${n}.0/24`, bridge };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/index.html', timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (b: Buffer) => (body += b.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
-
-async function retry<T>(fn: () => Promise<T>, tries = 20): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= tries) throw err;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
 }
 
 function firewall(): string {
@@ -126,10 +92,10 @@ describe('networks', { skip, concurrency: true }, () => {
 
   test('-p publishes a port reachable from the host; port and inspect show it', async () => {
     const n = await makeNetwork('pub');
-    const port = await freePort();
+    const port = await freePorts();
     const name = `pub-${tag}`;
     await env.runOk(['run', '-d', '--name', name, '--network', n.name, '-p', `${port}:80`, IMAGE, 'sh', '-c', 'mkdir /w && echo served > /w/index.html && exec httpd -f -p 80 -h /w']);
-    assert.equal(await retry(() => httpGet(port)), 'served\n');
+    assert.equal(await retry(() => httpGet('127.0.0.1', port)), 'served\n');
     assert.equal(await env.runOk(['port', name]), `80/tcp -> 0.0.0.0:${port}\n`);
     const settings = JSON.parse(await env.runOk(['inspect', '--format', '{{json .NetworkSettings}}', name]));
     assert.deepEqual(settings.Ports, { '80/tcp': [{ HostIp: '', HostPort: String(port) }] });
@@ -140,7 +106,7 @@ describe('networks', { skip, concurrency: true }, () => {
     const id = (await env.runOk(['inspect', '--format', '{{.Id}}', name])).trim();
     assert.equal(await env.runOk(['network', 'reload', name]), `${id}\n`);
     assert.equal(firewall().split(String(port)).length, rules, 'reload duplicated or lost rules');
-    assert.equal(await retry(() => httpGet(port)), 'served\n');
+    assert.equal(await retry(() => httpGet('127.0.0.1', port)), 'served\n');
     await env.runOk(['rm', '-f', '-t', '0', name]);
     assert.doesNotMatch(firewall(), new RegExp(`dport ${port}\\b`));
   });
@@ -152,7 +118,7 @@ describe('networks', { skip, concurrency: true }, () => {
     const mapping = await env.runOk(['port', name, '80']);
     const port = Number(/^0\.0\.0\.0:(\d+)\n$/.exec(mapping)?.[1]);
     assert.ok(port > 0, mapping);
-    assert.equal(await retry(() => httpGet(port)), 'all\n');
+    assert.equal(await retry(() => httpGet('127.0.0.1', port)), 'all\n');
     assert.equal(await env.runOk(['inspect', '--format', '{{.HostConfig.PublishAllPorts}}', name]), 'true\n');
     await env.runOk(['rm', '-f', '-t', '0', name]);
   });
@@ -192,7 +158,7 @@ describe('networks', { skip, concurrency: true }, () => {
 
   test('teardown leaves no rules, namespaces, veths or bridges', async () => {
     const n = await makeNetwork('clean');
-    const port = await freePort();
+    const port = await freePorts();
     const name = `clean-${tag}`;
     await env.runOk(['run', '-d', '--name', name, '--network', n.name, '-p', `${port}:80`, IMAGE, 'sleep', '100']);
     assert.ok(firewall().includes(n.subnet));

@@ -3,12 +3,11 @@
 // host, and no slirp4netns/pasta process or namespace file left after stop, cleanup or rm.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, chownSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
 import { IMAGE, waitFor } from './container-test-helpers.ts';
+import { freePorts, httpGet, retry } from './network-test-helpers.ts';
 import { ensureUser, notOpenToOthers, rootlessSkipReason, UserEnv } from './rootless-test-helpers.ts';
 
 function networkSkipReason(): string | false {
@@ -19,39 +18,9 @@ function networkSkipReason(): string | false {
 
 const skip = rootlessSkipReason() || networkSkipReason();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function httpGet(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (b: Buffer) => (body += b.toString()));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
-
 /** The page, once the container's httpd listens (it starts a moment after `run -d` returns). */
-async function fetchPage(port: number, path = '/page.html'): Promise<string> {
-  for (let i = 1; ; i++) {
-    try {
-      return await httpGet(port, path);
-    } catch (err) {
-      if (i >= 30) throw err;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
+function fetchPage(port: number, path = '/page.html'): Promise<string> {
+  return retry(() => httpGet('127.0.0.1', port, path), 30);
 }
 
 /** Live (not zombie) slirp4netns and pasta processes working for this user env. */
@@ -108,7 +77,7 @@ describe('rootless networking', { skip, concurrency: false }, () => {
   }
 
   test('-p HOST:80 reaches the httpd from the host; port, ps and inspect show it; stop, start and rm leave nothing', async () => {
-    const port = await freePort();
+    const port = await freePorts();
     await user.runOk(['run', '-d', '--name', 'web', '-p', `${port}:80`, IMAGE, ...httpd('slirp4netns')]);
     assert.equal(await fetchPage(port), 'hello from slirp4netns\n');
     assert.equal(await user.runOk(['port', 'web']), `80/tcp -> 0.0.0.0:${port}\n`);
@@ -139,7 +108,7 @@ describe('rootless networking', { skip, concurrency: false }, () => {
   });
 
   test('-p CTR gets a random host port, -p IP:HOST:CTR binds that address only', async () => {
-    const port = await freePort();
+    const port = await freePorts();
     await user.runOk(['run', '-d', '--name', 'rnd', '-p', '80', '-p', `127.0.0.1:${port}:81`, IMAGE, 'sh', '-c', 'echo r > /tmp/page.html; httpd -p 81 -h /tmp; exec httpd -f -p 80 -h /tmp']);
     const lines = (await user.runOk(['port', 'rnd'])).trim().split('\n');
     const random = Number(/^80\/tcp -> 0\.0\.0\.0:(\d+)$/.exec(lines[0]!)?.[1]);
@@ -157,7 +126,7 @@ describe('rootless networking', { skip, concurrency: false }, () => {
   });
 
   test('pasta: the host address inside, published ports reached from the host, and nothing left after stop, cleanup and rm', async () => {
-    const port = await freePort();
+    const port = await freePorts();
     await user.runOk(['run', '-d', '--name', 'pweb', '--network', 'pasta', '-p', `${port}:80`, IMAGE, ...httpd('pasta')]);
     assert.equal(await fetchPage(port), 'hello from pasta\n');
     assert.equal(await user.runOk(['port', 'pweb']), `80/tcp -> 0.0.0.0:${port}\n`);

@@ -39,7 +39,7 @@ export function httpGet(host: string, port: number, path = '/index.html'): Promi
     const req = http.get({ host, port, path, timeout: 3000 }, (res) => {
       let body = '';
       res.on('data', (b: Buffer) => (body += b.toString()));
-      res.on('end', () => resolve(body));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
     });
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error('timeout')));

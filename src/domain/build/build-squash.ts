@@ -11,7 +11,7 @@ import {
   rmSync, symlinkSync, type Stats,
 } from 'node:fs';
 import { createWhiteout, isOverlayXattr, type WhiteoutFormat } from '../../infra/storage/layer/whiteout.ts';
-import { lgetxattr, llistxattr, lsetxattr, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../infra/sys/fs-syscalls.ts';
+import { lgetxattr, llistxattr, lsetxattr, major, minor, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../infra/sys/fs-syscalls.ts';
 
 export interface SquashOptions {
   format: WhiteoutFormat;
@@ -21,16 +21,6 @@ export interface SquashOptions {
 
 function lstatOrUndefined(p: string): Stats | undefined {
   return lstatSync(p, { throwIfNoEntry: false });
-}
-
-function major(dev: number): number {
-  const d = BigInt(dev);
-  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
-}
-
-function minor(dev: number): number {
-  const d = BigInt(dev);
-  return Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
 }
 
 class Merger {

@@ -16,6 +16,18 @@ export function makedev(major: number, minor: number): bigint {
   return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
 }
 
+/** glibc's major() of a dev_t (as fs.Stats.rdev gives it). */
+export function major(dev: number): number {
+  const d = BigInt(dev);
+  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
+}
+
+/** glibc's minor() of a dev_t. */
+export function minor(dev: number): number {
+  const d = BigInt(dev);
+  return Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
+}
+
 /** `mode` holds the file type (S_IFCHR, S_IFBLK, S_IFIFO) and the permission bits (umask applies). */
 export function mknod(path: string, mode: number, major = 0, minor = 0): void {
   const f = libcFunc('int mknod(const char *path, uint32_t mode, uint64_t dev)');

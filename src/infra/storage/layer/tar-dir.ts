@@ -10,7 +10,7 @@
 import { closeSync, constants as fsc, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import { CorruptContentError } from '../../../define/errors.ts';
-import { lgetxattr, llistxattr } from '../../sys/fs-syscalls.ts';
+import { lgetxattr, llistxattr, major, minor } from '../../sys/fs-syscalls.ts';
 import { BLOCK, encodeHeader, encodePax, paddingFor, type HeaderFields, type PaxRecords } from './tar-header.ts';
 import { isOverlayXattr, WHITEOUT_OPAQUE, WHITEOUT_PREFIX, type WhiteoutFormat } from './whiteout.ts';
 
@@ -114,17 +114,6 @@ async function* walk(root: string, rel: string, links: Map<string, string>, opts
 
 function base(name: string, st: Stats): Omit<HeaderFields, 'typeflag' | 'size'> {
   return { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
-}
-
-/** glibc's major()/minor() of a dev_t. */
-function major(dev: number): number {
-  const d = BigInt(dev);
-  return Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
-}
-
-function minor(dev: number): number {
-  const d = BigInt(dev);
-  return Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
 }
 
 function header(h: HeaderFields, xattrs: PaxRecords): Buffer {
