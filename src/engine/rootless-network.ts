@@ -10,7 +10,7 @@
  * be held.
  */
 import fs from 'node:fs';
-import { isIPv6 } from 'node:net';
+import { isIPv6 } from '../infra/network/ip-syntax.ts';
 import path from 'node:path';
 import { InvalidArgumentError, NetworkError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';

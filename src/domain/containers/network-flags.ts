@@ -6,6 +6,7 @@
  * `ip=…,ip6=…,mac=…,alias=…,interface_name=…`.
  */
 import { InvalidArgumentError } from '../../define/errors.ts';
+import { isIP, isIPv4, isIPv6 } from '../../infra/network/ip-syntax.ts';
 import { checkPastaOptions } from '../../infra/network/pasta.ts';
 import { parseSlirp4netnsOptions } from '../../infra/network/slirp4netns-options.ts';
 import type { PerNetworkConfig } from './model.ts';
@@ -40,9 +41,7 @@ function checkMac(mac: string): string {
 }
 
 function checkIp(ip: string, family: 4 | 6 | 0): string {
-  // node:net loads here, not at import: `ps` and `run` reach this module without an IP to check.
-  const net = process.getBuiltinModule('node:net');
-  const ok = family === 4 ? net.isIPv4(ip) : family === 6 ? net.isIPv6(ip) : net.isIP(ip) !== 0;
+  const ok = family === 4 ? isIPv4(ip) : family === 6 ? isIPv6(ip) : isIP(ip) !== 0;
   if (!ok) throw new InvalidArgumentError(`${JSON.stringify(ip)} is not an ${family === 6 ? 'IPv6' : 'IP'} address`);
   return ip;
 }

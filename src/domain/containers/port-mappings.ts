@@ -6,6 +6,7 @@
  * ports nobody published. Messages are Podman's, word for word.
  */
 import { InvalidArgumentError } from '../../define/errors.ts';
+import { isIP } from '../../infra/network/ip-syntax.ts';
 import type { PortMapping } from './model.ts';
 
 type Protocol = PortMapping['protocol'];
@@ -95,7 +96,7 @@ export function parsePublish(spec: string): PortMapping {
     if (hostIp === '') fail('must provide a non-empty container host IP to publish');
     // 0.0.0.0 stays unset, as in Podman: every address is what an empty one means
     if (hostIp !== '0.0.0.0') {
-      if (process.getBuiltinModule('node:net').isIP(hostIp) === 0) fail(`cannot parse ${quote(hostIp)} as an IP address`);
+      if (isIP(hostIp) === 0) fail(`cannot parse ${quote(hostIp)} as an IP address`);
       ip = hostIp;
     }
   }

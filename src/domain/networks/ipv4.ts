@@ -4,10 +4,7 @@
  * checked for syntax.
  */
 import { InvalidArgumentError } from '../../define/errors.ts';
-
-// node:net loads on first use: `ps` reaches this module through the network engine.
-const isIPv4 = (ip: string): boolean => process.getBuiltinModule('node:net').isIPv4(ip);
-const isIPv6 = (ip: string): boolean => process.getBuiltinModule('node:net').isIPv6(ip);
+import { isIPv4, isIPv6 } from '../../infra/network/ip-syntax.ts';
 
 export interface Subnet4 {
   /** network address */

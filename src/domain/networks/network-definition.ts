@@ -8,6 +8,7 @@ import { randomBytes } from '../../infra/sys/random.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { NetavarkNetwork } from '../../infra/network/netavark.ts';
 import { checkDriverOptions } from './driver-options.ts';
+import { isIP } from '../../infra/network/ip-syntax.ts';
 import { contains, formatSubnet, hostRange, intToIp, ipToInt, isIPv6Subnet, overlaps, parseSubnet4, type Subnet4 } from './ipv4.ts';
 
 export type Network = NetavarkNetwork;
@@ -109,7 +110,7 @@ function givenSubnets(opts: NetworkCreateOptions): { subnets: Subnets; gateways:
   if (gateways.length > given.length) throw new InvalidArgumentError('cannot set more gateways than subnets');
   if (ranges.length > given.length) throw new InvalidArgumentError('cannot set more ranges than subnets');
   for (const gw of gateways) {
-    if (process.getBuiltinModule('node:net').isIP(gw) === 0) throw new InvalidArgumentError(`invalid argument ${JSON.stringify(gw)} for "--gateway" flag: invalid string being converted to IP address: ${gw}`);
+    if (isIP(gw) === 0) throw new InvalidArgumentError(`invalid argument ${JSON.stringify(gw)} for "--gateway" flag: invalid string being converted to IP address: ${gw}`);
   }
   const subnets: Subnets = given.map((text, i) => {
     if (isIPv6Subnet(text)) {

@@ -7,6 +7,7 @@ import { NoSuchContainerError } from '../../define/errors.ts';
 import type { ContainerRecord } from '../../domain/containers/container-repo.ts';
 import { cgroupPaths, readCgroupSample, readNetIo, type CgroupSample } from '../../domain/containers/stats/cgroup-stats.ts';
 import { containerStats, type ContainerStats } from '../../domain/containers/stats/container-stats.ts';
+import { nowNs } from '../../domain/containers/timestamps.ts';
 import type { ContainerEngine } from '../container-engine.ts';
 import { isRunning } from './container-fs.ts';
 
@@ -16,10 +17,6 @@ export interface ContainerStatsOptions {
   /** every container, not only running ones */
   all?: boolean;
   latest?: boolean;
-}
-
-function nowNs(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
 }
 
 function sampleOf(rec: ContainerRecord, previous: ReadonlyMap<string, ContainerStats>): ContainerStats {

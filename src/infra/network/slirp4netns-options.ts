@@ -3,7 +3,7 @@
  * containers.conf's `network_cmd_options`), the command-line flags they become, and the
  * addresses slirp4netns hands out in its network (guest .100, gateway .2, DNS .3).
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip-syntax.ts';
 import { networkInterfaces } from 'node:os';
 import { InvalidArgumentError } from '../../define/errors.ts';
 

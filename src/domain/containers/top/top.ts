@@ -8,6 +8,7 @@ import { capabilityNames } from '../spec/capabilities.ts';
 import { readRootFile } from '../spec/resolve-user.ts';
 import { parseGroup, parsePasswd } from '../spec/user.ts';
 import { goDuration } from './go-duration.ts';
+import { nowNs } from '../timestamps.ts';
 import { bootTime, readProcProcess, type ProcProcess } from './proc-process.ts';
 
 export const defaultDescriptors = ['user', 'pid', 'ppid', 'pcpu', 'etime', 'tty', 'time', 'args'];
@@ -146,7 +147,7 @@ export function topTable(hostPids: readonly number[], descriptors: readonly stri
   const users = (root: string) => namer(readRootFile(root, '/etc/passwd'), (t) => parsePasswd(t).map((e) => ({ name: e.name, id: e.uid })));
   const groups = (root: string) => namer(readRootFile(root, '/etc/group'), (t) => parseGroup(t).map((e) => ({ name: e.name, id: e.gid })));
   const hostRoot = opts.hostRoot ?? '/';
-  const now = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+  const now = nowNs();
   const ctx: Context = {
     nsPid: new Map(procs.map((p) => [p.hostPid, p.pid])),
     names: { user: users(opts.containerRoot), group: groups(opts.containerRoot), huser: users(hostRoot), hgroup: groups(hostRoot) },
