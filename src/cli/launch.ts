@@ -7,5 +7,8 @@
 import { createRequire, enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
 
-enableCompileCache(process.getuid?.() === 0 ? '/var/cache/skiff/node-compile-cache' : `${homedir()}/.cache/skiff/node-compile-cache`);
+// A rootless skiff is uid 0 inside its user namespace (_CONTAINERS_USERNS_CONFIGURED) but
+// can write only to the user's own home, like any other user.
+const rootful = process.getuid?.() === 0 && !process.env['_CONTAINERS_USERNS_CONFIGURED'];
+enableCompileCache(rootful ? '/var/cache/skiff/node-compile-cache' : `${homedir()}/.cache/skiff/node-compile-cache`);
 createRequire(import.meta.url)('./skiff-main.cjs');
