@@ -5,6 +5,7 @@
 // use, so a command still evaluates only what it uses. koffi stays external: it ships a
 // native addon that must be loaded from node_modules.
 import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,4 +28,21 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: { 'skiff-main': `${root}/src/cli/main.ts` } });
+shareDefaultImports(`${root}/dist/bin/skiff-main.cjs`);
 await build({ ...common, entryPoints: { skiff: `${root}/src/cli/launch.ts` } });
+
+/**
+ * esbuild turns each `import fs from 'node:fs'` into its own __toESM(require('node:fs')),
+ * which copies every export of the module into a fresh object: fifty modules importing fs
+ * cost ~3 ms of every command. Real ESM shares one namespace object per module; so does this,
+ * by remembering __toESM's result per module.
+ */
+function shareDefaultImports(file) {
+  const helper = 'var __toESM=(mod,isNodeMode,target)=>';
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(helper)) throw new Error(`bundle: esbuild's __toESM helper is not where scripts/bundle.mjs expects it in ${file}`);
+  const shared =
+    'var __toESMShared=new WeakMap,__toESM=(mod,isNodeMode)=>{if(mod==null||!isNodeMode)return __toESMFresh(mod,isNodeMode);' +
+    'let ns=__toESMShared.get(mod);return ns||__toESMShared.set(mod,ns=__toESMFresh(mod,isNodeMode)),ns},__toESMFresh=(mod,isNodeMode,target)=>';
+  writeFileSync(file, text.replace(helper, shared));
+}
