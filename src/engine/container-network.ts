@@ -239,10 +239,12 @@ export async function teardownNetworkLocked(ce: ContainerEngine, rec: ContainerR
   const nets = ce.engine.networks;
   if (state.netnsPath) {
     const status = state.networkStatus as Record<string, StatusBlock>;
-    const networks = Object.keys(status)
-      .map((n) => nets.store.find(n))
-      .filter((n): n is Network => n !== undefined);
-    const ips = new Map(networks.map((n) => [n.name, statusIps(status[n.name])]));
+    // No status yet: setup never finished (a skiff killed while netavark ran), so what it
+    // may have done is undone from the addresses skiff handed out.
+    const allocated = nets.ipam.allocated(config.id);
+    const names = Object.keys(status).length > 0 ? Object.keys(status) : [...allocated.keys()];
+    const networks = names.map((n) => nets.store.find(n)).filter((n): n is Network => n !== undefined);
+    const ips = new Map(networks.map((n) => [n.name, status[n.name] ? statusIps(status[n.name]) : (allocated.get(n.name) ?? [])]));
     if (fs.existsSync(state.netnsPath) && networks.length > 0) {
       await netavarkTeardown(await nets.netavarkContext(), state.netnsPath, netavarkOptions(config, networks, ips, status, true)).catch(() => {});
     }

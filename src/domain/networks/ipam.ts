@@ -67,6 +67,15 @@ export class Ipam {
     });
   }
 
+  /** The container's addresses by network. */
+  allocated(containerId: string): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const r of this.#db.all<{ network: string; ip: string }>('SELECT network, ip FROM network_allocations WHERE container_id = ?', containerId)) {
+      out.set(r.network, [...(out.get(r.network) ?? []), r.ip]);
+    }
+    return out;
+  }
+
   /** Frees the container's addresses on one network, or on all of them. */
   release(containerId: string, network?: string): void {
     this.#db.write(() => {
