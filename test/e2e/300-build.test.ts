@@ -2,35 +2,22 @@
 // progress lines, the config and history each instruction leaves, and the errors bad input gets.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
 import { SkiffEnv } from '../helpers/skiff.ts';
-
-function context(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-build-ctx-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { BuildContexts } from './build-test-helpers.ts';
 
 describe('build', () => {
   const env = new SkiffEnv();
-  const dirs: string[] = [];
-  const ctx = (files: Record<string, string>): string => {
-    const d = context(files);
-    dirs.push(d);
-    return d;
-  };
+  const contexts = new BuildContexts();
+  const ctx = (files: Record<string, string>): string => contexts.make(files);
   before(async () => {
     await env.runOk(['load', '-i', await dockerArchive()]);
   });
   after(async () => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    contexts.cleanup();
     await env.cleanup();
   });
 

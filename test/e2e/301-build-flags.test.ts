@@ -4,15 +4,14 @@
 // and URLs, and --cache-from/--cache-to against a registry on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
 import { TestRegistry } from '../helpers/registry.ts';
 import { SkiffEnv } from '../helpers/skiff.ts';
+import { BuildContexts } from './build-test-helpers.ts';
 import { multiPlatformLayout, seedAll } from './registry-test-helpers.ts';
 
 interface Inspect {
@@ -28,17 +27,9 @@ interface Inspect {
 
 describe('build flags', () => {
   const env = new SkiffEnv();
-  const dirs: string[] = [];
+  const contexts = new BuildContexts();
   let base: Inspect;
-  const ctx = (files: Record<string, string>): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'skiff-build-ctx-'));
-    dirs.push(dir);
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
-    return dir;
-  };
+  const ctx = (files: Record<string, string>): string => contexts.make(files);
   const inspect = async (e: SkiffEnv, name: string): Promise<Inspect> => (JSON.parse(await e.runOk(['image', 'inspect', name])) as Inspect[])[0]!;
   const lastLine = (out: string): string => out.trim().split('\n').at(-1)!;
   const steps = 'FROM localhost/busybox\nRUN echo one > /one && rm /bin/true\nENV A=1\nCOPY f /f\nRUN echo two > /two && rm /one\n';
@@ -48,7 +39,7 @@ describe('build flags', () => {
     base = await inspect(env, 'localhost/busybox');
   });
   after(async () => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    contexts.cleanup();
     await env.cleanup();
   });
 
@@ -219,7 +210,7 @@ describe('build flags', () => {
 
     test('--platform picks that platform from a manifest list', async () => {
       const multi = await multiPlatformLayout();
-      dirs.push(multi.dir);
+      contexts.adopt(multi.dir);
       const name = await seedAll(registry, `oci:${multi.dir}:multi`, 'multi:latest');
       const dir = ctx({ Containerfile: `FROM ${name}\n` });
       const fresh = new SkiffEnv();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,17 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
 import { SkiffEnv } from '../helpers/skiff.ts';
+import { BuildContexts } from './build-test-helpers.ts';
 import { ensureUser, rootlessSkipReason, UserEnv } from './rootless-test-helpers.ts';
-
-function context(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-build-run-'));
-  chmodSync(dir, 0o755);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 /** Every regular file under `dir` whose content holds `needle` (files that vanish meanwhile are skipped). */
 function filesHolding(dir: string, needle: string): string[] {
@@ -41,12 +32,8 @@ function filesHolding(dir: string, needle: string): string[] {
 
 describe('build: RUN mounts, secrets, COPY/ADD options', () => {
   const env = new SkiffEnv();
-  const dirs: string[] = [];
-  const ctx = (files: Record<string, string>): string => {
-    const d = context(files);
-    dirs.push(d);
-    return d;
-  };
+  const contexts = new BuildContexts();
+  const ctx = (files: Record<string, string>): string => contexts.make(files);
   let server: Server;
   let base = '';
   before(async () => {
@@ -63,7 +50,7 @@ describe('build: RUN mounts, secrets, COPY/ADD options', () => {
   });
   after(async () => {
     server?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    contexts.cleanup();
     await env.cleanup();
   });
 
@@ -262,13 +249,14 @@ const noDebootstrap = existsSync('/usr/sbin/debootstrap') ? false : 'needs deboo
 
 describe('build: apt-get with a cache mount in a debootstrap image', { skip: noDebootstrap }, () => {
   const env = new SkiffEnv();
+  const contexts = new BuildContexts();
   let dir = '';
   before(async () => {
-    dir = context({});
+    dir = contexts.make({});
     await env.runOk(['import', debianRootfs(), 'localhost/debian:bookworm']);
   });
   after(async () => {
-    rmSync(dir, { recursive: true, force: true });
+    contexts.cleanup();
     await env.cleanup();
   });
 
@@ -295,18 +283,18 @@ describe('build: apt-get with a cache mount in a debootstrap image', { skip: noD
 
 describe('build: rootless', { skip: rootlessSkipReason(), concurrency: false }, () => {
   let user: UserEnv;
-  let dir = '';
+  const contexts = new BuildContexts();
   before(async () => {
     user = new UserEnv(ensureUser('skifftest'));
     await user.runOk(['load', '-q', '-i', await dockerArchive()]);
   });
   after(async () => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    contexts.cleanup();
     await user?.cleanup();
   });
 
   test('a multi-stage build with COPY --from, RUN mounts and a secret, as an unprivileged user', async () => {
-    dir = context({
+    const dir = contexts.make({
       Containerfile: [
         'FROM localhost/busybox AS build',
         'RUN mkdir /out && echo built > /out/art && rm -rf /data/opaque-dir && mkdir /data/opaque-dir && touch /data/opaque-dir/only',
