@@ -76,6 +76,7 @@ const L = {
   ctrUnpause: () => import('./commands/container/unpause.ts'),
   ctrUpdate: () => import('./commands/container/update.ts'),
   ctrWait: () => import('./commands/container/wait.ts'),
+  healthcheckRun: () => import('./commands/healthcheck/run.ts'),
   // system
   info: () => import('./commands/system/info.ts'),
   version: () => import('./commands/system/version.ts'),
@@ -222,6 +223,7 @@ export const commands: CommandEntry[] = [
   ctr.exec,
   ctr.export,
   { name: 'help', short: 'Help about any command', load: L.help },
+  { name: 'healthcheck', short: 'Manage health checks on containers', children: [{ name: 'run', short: 'run the health check of a container', load: L.healthcheckRun }] },
   { name: 'history', short: 'Show history of a specified image', load: L.imageHistory },
   { name: 'image', short: 'Manage images', children: imageChildren },
   { name: 'images', short: 'List images in local storage', load: L.imageList },

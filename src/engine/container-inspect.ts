@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import { currentHealth, healthReport } from '../domain/containers/health.ts';
 import type { ContainerConfig, MountSpec } from '../domain/containers/model.ts';
 import { parseHumanSize } from '../domain/containers/option-parsers.ts';
 import { parseSignal } from '../domain/containers/spec/process-config.ts';
@@ -136,11 +137,13 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
     Error: s.error,
     StartedAt: s.startedAt,
     FinishedAt: s.finishedAt,
-    Health: { Status: '', FailingStreak: 0, Log: null },
+    Health: healthReport(currentHealth(c, s)),
     ...(running ? { CgroupPath: `${c.cgroupParent || '/libpod_parent'}/libpod-${c.id}` } : {}),
     CheckpointedAt: zeroTime,
     RestoredAt: zeroTime,
   };
+  // Podman 4.3's InspectContainerState.Healthcheck(): `{{.State.Healthcheck}}` in templates, not in the JSON.
+  Object.defineProperty(state, 'Healthcheck', { value: state['Health'], enumerable: false });
   return {
     Id: c.id,
     Created: c.created,

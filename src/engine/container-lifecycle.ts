@@ -215,6 +215,7 @@ export async function startCreatedLocked(ce: ContainerEngine, rec: ContainerReco
   const next = ce.repo.updateState(id, (s) => ({ ...s, status: 'running', startedAt: nowRfc3339(), stoppedByUser: false, error: '', runnerPid: 0 }));
   if (rec.config.pidFile) fs.writeFileSync(rec.config.pidFile, String(rec.state.pid));
   notifyReady(rec.config.sdNotifyMode, next.state.conmonPid, ce.engine.options.warn);
+  if (rec.config.healthcheck) await import('./container-health.ts').then((h) => h.startHealthTimer(ce, next));
   return next;
 }
 
@@ -280,6 +281,7 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
     await runtimeGone;
   }
   if (rec.state.mountPoint) ce.unmountRootfs(id);
+  if (config.healthcheck && wasLive) await import('./container-health.ts').then((h) => h.stopHealthTimer(rec));
   let next = ce.repo.updateState(id, (s) => ({
     ...s,
     ...(wasLive ? { status: 'exited' as const, exitCode: code, finishedAt, oomKilled: oom } : {}),

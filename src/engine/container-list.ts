@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { NoSuchContainerError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import { healthStatusWord } from '../domain/containers/health.ts';
 import { filterPredicate } from './container-batch.ts';
 import { stateWord } from './container-inspect.ts';
 import type { ContainerEngine } from './container-engine.ts';
@@ -80,7 +81,7 @@ export function listEntry(ce: ContainerEngine, rec: ContainerRecord, sizes?: Map
     Size: sizes ? { RootFsSize: (sizes.get(c.imageId) ?? 0) + rwSize(ce, c.id), RwSize: rwSize(ce, c.id) } : null,
     StartedAt: unixSeconds(s.startedAt),
     State: stateWord(rec),
-    Status: '',
+    Status: healthStatusWord(c, s),
     Created: unixSeconds(c.created),
     createdMs: Date.parse(c.created),
   };

@@ -6,6 +6,7 @@
 import { groupFilters } from '../filter-values.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainerRecord } from './container-repo.ts';
+import { healthStatusWord } from './health.ts';
 import type { ContainerStatus } from './model.ts';
 
 export interface FilterLookups {
@@ -121,7 +122,7 @@ export function compileContainerFilters(filters: readonly string[], lookups: Fil
         tests.push((r) => values.some((v) => r.config.mounts.some((m) => m.name === v || m.destination === v || m.source === v)));
         break;
       case 'health':
-        tests.push((r) => values.some((v) => (v === 'none' ? !r.config.healthcheck : false)));
+        tests.push((r) => values.some((v) => (v === 'none' ? !r.config.healthcheck : healthStatusWord(r.config, r.state) === v)));
         break;
       case 'network':
         tests.push((r) => values.some((v) => r.config.networkMode === v || r.config.networks.includes(v)));

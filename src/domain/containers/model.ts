@@ -4,6 +4,7 @@
  * table; engine methods lock the container, check the transition, then act.
  */
 import { InvalidStateError } from '../../define/errors.ts';
+import type { ContainerHealth } from './health.ts';
 import type { IdMapping } from '../../infra/oci/runtime-spec.ts';
 
 export type ContainerStatus = 'configured' | 'created' | 'running' | 'stopped' | 'paused' | 'exited' | 'removing' | 'stopping';
@@ -164,7 +165,8 @@ export interface ContainerState {
   networkStatus: Record<string, unknown>;
   checkpointed: boolean;
   /** the `run` process that created it and has not started it yet (a killed run leaves it behind) */
-  runnerPid?: number;
+  runnerPid?: number;  /** results of `healthcheck run` (absent until the first one) */
+  health?: ContainerHealth;
 }
 
 export function initialState(): ContainerState {

@@ -9,8 +9,13 @@ import { splitList } from '../split-list.ts';
 
 const sortKeys = ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'];
 
-/** Podman 4.3's psReporter.Status(): "Up 3 seconds ago", "Exited (0) 2 seconds ago", "Created". */
+/** Podman 4.3's psReporter.Status(): the state, then the health in parentheses: "Up 3 seconds ago (healthy)". */
 function statusText(c: ListContainer, now: number): string {
+  return c.Status ? `${stateText(c, now)} (${c.Status})` : stateText(c, now);
+}
+
+/** Podman 4.3's psReporter.State(): "Up 3 seconds ago", "Exited (0) 2 seconds ago", "Created". */
+function stateText(c: ListContainer, now: number): string {
   switch (c.State) {
     case 'running':
       return `Up ${humanDuration(now - c.StartedAt * 1000)} ago`;
@@ -54,7 +59,7 @@ function row(c: ListContainer, noTrunc: boolean, size: boolean, now: number): Re
     CreatedHuman: `${humanDuration(now - c.createdMs)} ago`,
     RunningFor: `${humanDuration(now - c.createdMs)} ago`,
     Status: statusText(c, now),
-    State: statusText(c, now),
+    State: stateText(c, now),
     Labels: labels,
     Label: (name: string) => labels.get(name) ?? '',
     Mounts: c.Mounts,
