@@ -14,6 +14,7 @@ import { isUserModeNetwork } from '../domain/containers/network-flags.ts';
 import { finalPortMappings } from '../domain/containers/port-mappings.ts';
 import type { Network } from '../domain/networks/network-definition.ts';
 import { netavarkSetup, netavarkTeardown, type NetavarkOptions, type StatusBlock } from '../infra/network/netavark.ts';
+import { isRootless } from '../infra/config/paths.ts';
 import { hostLocalIp } from '../infra/network/host-address.ts';
 import { bindFailure, checkHostPorts, pickHostPorts } from '../infra/network/host-ports.ts';
 import { reserveHostPorts } from '../infra/network/port-reservation.ts';
@@ -186,6 +187,7 @@ export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerReco
   const { config } = rec;
   if (isUserModeNetwork(config.networkMode)) return (await import('./rootless-network.ts')).setupUserModeNetwork(ce, rec);
   if (!usesBridge(config)) return { rec };
+  if (isRootless()) return (await import('./rootless-netns.ts')).setupRootlessBridge(ce, rec);
   if (rec.state.netnsPath) rec = await teardownNetworkLocked(ce, rec);
   const nets = ce.engine.networks;
   const ips = new Map<string, string[]>();
@@ -236,6 +238,7 @@ export async function teardownNetworkLocked(ce: ContainerEngine, rec: ContainerR
     return (await import('./rootless-network.ts')).teardownUserModeNetwork(ce, rec);
   }
   if (!state.netnsPath && !usesBridge(config)) return rec;
+  if (isRootless()) return (await import('./rootless-netns.ts')).teardownRootlessBridge(ce, rec);
   const nets = ce.engine.networks;
   if (state.netnsPath) {
     const status = state.networkStatus as Record<string, StatusBlock>;

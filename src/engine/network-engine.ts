@@ -80,6 +80,15 @@ export class NetworkEngine {
     return { configDir, helperDirs: conf.engine.helperBinariesDir, lockFile };
   }
 
+  /**
+   * Where netavark runs for a container's namespace: a rootless one's bridges live in the
+   * user's rootless-netns, so netavark runs in there.
+   */
+  async #containerContext(): Promise<NetavarkContext> {
+    if (!isRootless()) return this.netavarkContext();
+    return (await import('./rootless-netns.ts')).rootlessNetavarkContext(this.#engine.containers);
+  }
+
   /** Containers (by ID) that join `name`. */
   users(name: string): string[] {
     return this.#engine.containers
@@ -195,7 +204,7 @@ export class NetworkEngine {
         const status = cur.state.networkStatus as Record<string, StatusBlock>;
         const ips = new Map([[net.name, this.ipam.allocate(net, config.id, own.staticIps ?? [])]]);
         try {
-          const result = await netavarkSetup(await this.netavarkContext(), cur.state.netnsPath, netavarkOptions(config, [net], ips, status, false));
+          const result = await netavarkSetup(await this.#containerContext(), cur.state.netnsPath, netavarkOptions(config, [net], ips, status, false));
           ce.repo.updateState(config.id, (s) => ({ ...s, networkStatus: { ...s.networkStatus, ...result } }));
           updateHostsFile(ce, config, statusIps(result[net.name]), []);
           updateResolvConf(ce, config, result[net.name]?.dns_server_ips ?? [], []);
@@ -220,7 +229,7 @@ export class NetworkEngine {
       const status = cur.state.networkStatus as Record<string, StatusBlock>;
       if (cur.state.netnsPath && status[net.name]) {
         const ips = new Map([[net.name, statusIps(status[net.name])]]);
-        await netavarkTeardown(await this.netavarkContext(), cur.state.netnsPath, netavarkOptions(cur.config, [net], ips, status, false));
+        await netavarkTeardown(await this.#containerContext(), cur.state.netnsPath, netavarkOptions(cur.config, [net], ips, status, false));
         updateHostsFile(ce, cur.config, [], ips.get(net.name) ?? []);
         const still = new Set(Object.entries(status).flatMap(([n, b]) => (n === net.name ? [] : (b.dns_server_ips ?? []))));
         updateResolvConf(ce, cur.config, [], (status[net.name]?.dns_server_ips ?? []).filter((ip) => !still.has(ip)));
@@ -248,7 +257,7 @@ export class NetworkEngine {
         const networks = Object.keys(status).map((n) => store.get(n));
         const ips = new Map(networks.map((n) => [n.name, statusIps(status[n.name])]));
         const options = netavarkOptions(cur.config, networks, ips, status, true);
-        const ctx = await this.netavarkContext();
+        const ctx = await this.#containerContext();
         await netavarkTeardown(ctx, cur.state.netnsPath, options).catch(() => {});
         const result = await netavarkSetup(ctx, cur.state.netnsPath, options);
         ce.repo.updateState(cur.config.id, (s) => ({ ...s, networkStatus: result }));

@@ -34,7 +34,7 @@ test('image settings are the defaults, flags override them', () => {
   assert.equal(c.stopTimeout, 10);
   assert.deepEqual([c.networkMode, c.networks], ['bridge', ['podman']]);
   assert.equal(buildContainerConfig({ ...buildInput({}), rootless: true }).networkMode, 'slirp4netns');
-  assert.throws(() => buildContainerConfig({ ...buildInput({ network: ['bridge'] }), rootless: true }), /rootless containers cannot join bridge networks/);
+  assert.deepEqual(buildContainerConfig({ ...buildInput({ network: ['n1'] }), rootless: true }).networks, ['n1']);
   assert.throws(() => buildContainerConfig(buildInput({ network: ['pasta'] })), /pasta networking is only supported for rootless mode/);
   assert.equal(c.shmSize, 65536000);
   assert.equal(c.resources.pidsLimit, 2048);

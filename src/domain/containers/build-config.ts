@@ -150,7 +150,6 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     conf.network.defaultNetwork || 'podman',
   );
   const net = choice.mode;
-  if (input.rootless && net === 'bridge') throw new InvalidArgumentError('rootless containers cannot join bridge networks in skiff yet; use --network slirp4netns or pasta');
   if (!input.rootless && net === 'pasta') throw new InvalidArgumentError('pasta networking is only supported for rootless mode');
   const uts = opts.uts ?? (conf.containers.utsns === 'private' ? '' : conf.containers.utsns);
   const hostname = opts.hostname ?? (imageUsesHostUts(uts, net) ? osHostname() : img.Hostname || id.slice(0, 12));

@@ -63,6 +63,8 @@ export interface NetavarkContext {
   helperDirs: readonly string[];
   /** serialises netavark runs that touch the same bridges and firewall */
   lockFile: string;
+  /** argv run before netavark, to run it in another namespace (the rootless-netns's nsenter) */
+  enter?: readonly string[];
 }
 
 const defaultDirs = ['/usr/local/libexec/podman', '/usr/local/lib/podman', '/usr/libexec/podman', '/usr/lib/podman'];
@@ -103,7 +105,8 @@ function runLocked(ctx: NetavarkContext, args: string[], input: string): Promise
   const bin = findHelper('netavark', ctx.helperDirs);
   fs.mkdirSync(ctx.configDir, { recursive: true, mode: 0o755 });
   fs.mkdirSync(path.dirname(ctx.lockFile), { recursive: true, mode: 0o755 });
-  return withFileLock(ctx.lockFile, () => runProgram(bin, [...baseArgs(ctx), ...args], { debianPackage: 'netavark', input }));
+  const argv = [...(ctx.enter ?? []), bin, ...baseArgs(ctx), ...args];
+  return withFileLock(ctx.lockFile, () => runProgram(argv[0]!, argv.slice(1), { debianPackage: 'netavark', displayName: 'netavark', input }));
 }
 
 /** netavark's version, `1.4.0` from its `netavark 1.4.0`. */
