@@ -16,6 +16,7 @@ import type { ContainerCreateOptions } from '../domain/containers/create-options
 import { initialState, type ContainerConfig } from '../domain/containers/model.ts';
 import { freeContainerName } from '../domain/containers/random-name.ts';
 import { nowRfc3339 } from '../domain/containers/timestamps.ts';
+import { defaultUserns } from '../domain/containers/userns-options.ts';
 import { hostDevices, resolveDevice, type DeviceInput } from '../domain/containers/spec/devices.ts';
 import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spec.ts';
 import { readHostInfo } from '../domain/containers/spec/host-info.ts';
@@ -68,6 +69,8 @@ function chooseRuntime(ce: ContainerEngine, configured: string, runtimes: Record
 export async function createContainer(ce: ContainerEngine, opts: ContainerCreateOptions, pull: ImagePullOptions = {}): Promise<string> {
   const store = ce.engine.store;
   const conf = await ce.conf();
+  const userns = defaultUserns(opts, conf.containers.userns);
+  if (userns !== opts.userns) opts = { ...opts, userns };
   if (opts.pull !== undefined && !pullPolicies.includes(opts.pull)) throw new InvalidArgumentError(`unsupported pull policy ${JSON.stringify(opts.pull)}`);
   const img = await ce.engine.images.ensureImage(opts.image, (opts.pull ?? 'missing') as PullPolicy, pull);
   if (opts.cidFile && fs.existsSync(opts.cidFile)) {

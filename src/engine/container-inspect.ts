@@ -247,7 +247,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       SecurityOpt: c.securityOpts,
       Tmpfs: tmpfsMap(c),
       UTSMode: namespaceMode(c.namespaces.uts, c.namespaces.net === 'host' ? 'host' : 'private'),
-      UsernsMode: c.namespaces.user.startsWith('ns:') ? c.namespaces.user : c.idMappings ? 'private' : '',
+      UsernsMode: /^(ns|container):/.test(c.namespaces.user) ? c.namespaces.user : c.idMappings ? 'private' : '',
       ...(c.idMappings && !c.namespaces.user.startsWith('ns:') ? { IDMappings: { UidMap: c.idMappings.uidMap.map(idMapText), GidMap: c.idMappings.gidMap.map(idMapText) } } : {}),
       ShmSize: c.shmSize,
       Runtime: 'oci',

@@ -130,7 +130,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
         resolveNamespace: (value, type) => ((value === 'bridge' || isUserModeNetwork(value)) && netnsPath ? `ns:${netnsPath}` : resolveNamespace(value, type)),
         ...(notify.containerDir !== undefined ? { notifySocketDir: notify.containerDir } : {}),
       }),
-      { userns: config.namespaces.user, user: config.user, idMappings: config.idMappings },
+      { userns: config.namespaces.user, user: config.user, idMappings: config.idMappings, resolveNamespace },
     );
     const spec = generateSpec(input);
     fs.writeFileSync(path.join(userdata, 'config.json'), formatSpec(spec));

@@ -4,13 +4,15 @@
  * runtime could not create one), so limits are dropped with a warning. For root and
  * rootless alike, a container with its own mappings (`--uidmap`, `--userns=auto|keep-id|
  * nomap`, decided at create by {@link setupUserNamespace}) gets a user namespace with them,
- * and `--userns=ns:PATH` joins one. Containers without any of these pay one string test.
+ * and `--userns=ns:PATH` or `container:NAME` (with that container's mappings) joins one.
+ * Containers without any of these pay one string test.
  */
 import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
 import type { ContainerConfig } from '../domain/containers/model.ts';
 import type { SpecInput } from '../domain/containers/spec/spec-input.ts';
 import type { IdMappings } from '../domain/containers/userns-mappings.ts';
 import type { UsernsContext } from '../domain/containers/userns-resolve.ts';
+import { InvalidArgumentError } from '../define/errors.ts';
 import { isRootless } from '../infra/config/paths.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
 import type { Store } from '../infra/storage/store.ts';
@@ -32,6 +34,8 @@ export interface RootlessSpecOptions {
   user: string;
   /** the container's own mappings, as create recorded them */
   idMappings?: IdMappings | undefined;
+  /** at start: `container:ID` to the running container's namespace (`ns:PATH`); create checks with the mappings */
+  resolveNamespace?: ((value: string, type: 'user') => string) | undefined;
 }
 
 export async function adjustForRootless(input: SpecInput, opts: RootlessSpecOptions): Promise<RootlessSpecAdjustment> {
@@ -48,7 +52,11 @@ export async function adjustForRootless(input: SpecInput, opts: RootlessSpecOpti
 
 /** The container's own user namespace; with keep-id and no --user, the user's ids and home. */
 async function withUserNamespace(input: SpecInput, opts: RootlessSpecOptions): Promise<SpecInput> {
-  if (opts.userns.startsWith('ns:')) return { ...input, namespaces: { ...input.namespaces, user: { path: opts.userns.slice(3) } } };
+  const fromContainer = opts.userns.startsWith('container:');
+  // A container without mappings of its own is in the caller's namespace: nothing to join.
+  if (fromContainer && !opts.idMappings) return input;
+  const joined = fromContainer && opts.resolveNamespace ? opts.resolveNamespace(opts.userns, 'user') : opts.userns;
+  if (joined.startsWith('ns:')) return { ...input, namespaces: { ...input.namespaces, user: { path: joined.slice(3) } } };
   const { containerIdMappings, keepIdUser } = await import('./keep-id-rootfs.ts');
   const maps = containerIdMappings({ idMappings: opts.idMappings, namespaces: { user: opts.userns } });
   if (!maps) return input;
@@ -74,11 +82,31 @@ export async function setupUserNamespace(ce: ContainerEngine, config: ContainerC
   const rootless = isRootless();
   const req = parseUsernsFlags(opts, rootless);
   const store = ce.engine.store;
+  if (req.kind === 'container') return joinContainerUserns(ce, config, req.container, img);
   const auto = req.kind === 'auto' ? await autoSettings(store, img) : undefined;
   const maps = resolveUsernsMappings(req, { rootless, db: store.db, containerId: config.id, warn: ce.engine.options.warn, imageIdSize: () => 0, ...auto });
   if (!maps) return;
   config.idMappings = maps;
   if (rootless) (await import('./keep-id-rootfs.ts')).prepareShiftedCopy(store, config, img.topLayer);
+}
+
+/**
+ * `--userns=container:NAME`: the other container's namespace (joined at start, when it must
+ * be running) and its mappings, so the root file system is owned as its is.
+ */
+async function joinContainerUserns(ce: ContainerEngine, config: ContainerConfig, nameOrId: string, img: ImageRecord): Promise<void> {
+  const { containerIdMappings, prepareShiftedCopy } = await import('./keep-id-rootfs.ts');
+  let target;
+  try {
+    target = ce.lookup(nameOrId);
+  } catch (err) {
+    throw new InvalidArgumentError(`looking up container to share user namespace with: ${(err as Error).message}`);
+  }
+  config.namespaces.user = `container:${target.config.id}`;
+  const maps = containerIdMappings(target.config);
+  if (!maps) return;
+  config.idMappings = maps;
+  if (isRootless()) prepareShiftedCopy(ce.engine.store, config, img.topLayer);
 }
 
 /**

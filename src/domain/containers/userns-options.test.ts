@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidArgumentError } from '../../define/errors.ts';
-import { parseIdMap, parseUsernsFlags } from './userns-options.ts';
+import { defaultUserns, parseIdMap, parseUsernsFlags } from './userns-options.ts';
 
 const rejects = (fn: () => unknown, message: string) => assert.throws(fn, (err: Error) => err instanceof InvalidArgumentError && err.message === message);
 
@@ -49,4 +49,19 @@ test("Podman's errors for bad --userns input", () => {
   rejects(() => parseUsernsFlags({ userns: 'auto:foo=1' }, false), 'unknown option specified: "foo"');
   rejects(() => parseUsernsFlags({ userns: 'auto:size' }, false), 'invalid option specified: "size"');
   rejects(() => parseUsernsFlags({ userns: 'bogus' }, false), 'unrecognized namespace mode bogus passed');
+});
+
+test('--userns=container:NAME asks to join that container; an empty name is no mode', () => {
+  assert.deepEqual(parseUsernsFlags({ userns: 'container:web' }, false), { kind: 'container', container: 'web' });
+  rejects(() => parseUsernsFlags({ userns: 'container:' }, false), 'unrecognized namespace mode container: passed');
+});
+
+test('containers.conf userns is the default only without --userns or a mapping flag', () => {
+  assert.equal(defaultUserns({}, 'auto'), 'auto');
+  assert.equal(defaultUserns({ userns: '' }, 'keep-id'), 'keep-id');
+  assert.equal(defaultUserns({ userns: 'host' }, 'auto'), 'host');
+  assert.equal(defaultUserns({ uidmap: ['0:1:1'] }, 'auto'), undefined);
+  assert.equal(defaultUserns({}, 'host'), undefined);
+  assert.equal(defaultUserns({}, 'private'), undefined);
+  assert.equal(defaultUserns({}, ''), undefined);
 });

@@ -27,6 +27,8 @@ export type UsernsRequest =
   | { kind: 'auto'; size?: number; uidMappings: IdMapping[]; gidMappings: IdMapping[] }
   /** join the user namespace at `path` */
   | { kind: 'path'; path: string }
+  /** join another container's user namespace, taking its mappings (the engine looks it up) */
+  | { kind: 'container'; container: string }
   /** `--uidmap`/`--gidmap` and the ranges of `--subuidname`/`--subgidname` (looked up later) */
   | { kind: 'maps'; uidMappings: IdMapping[]; gidMappings: IdMapping[]; subuidName?: string; subgidName?: string };
 
@@ -111,8 +113,18 @@ function parseMode(value: string, rootless: boolean): UsernsRequest {
     return { kind: 'nomap' };
   }
   if (name === 'ns' && options) return { kind: 'path', path: options };
-  if (name === 'container' && options) throw new InvalidArgumentError(`--userns=${value}: joining another container's user namespace is not supported by skiff`);
+  if (name === 'container' && options) return { kind: 'container', container: options };
   throw new InvalidArgumentError(`unrecognized namespace mode ${value} passed`);
+}
+
+/**
+ * `--userns` when the flag is absent or empty (the CLI has already put PODMAN_USERNS there,
+ * the flag's default): containers.conf's `userns`, whose `host` and `private` mean no
+ * namespace of the container's own. A mapping flag makes its own namespace: no default then.
+ */
+export function defaultUserns(f: UsernsFlags, conf: string | undefined): string | undefined {
+  if (f.userns || f.uidmap?.length || f.gidmap?.length || f.subuidname || f.subgidname) return f.userns;
+  return conf && conf !== 'host' && conf !== 'private' ? conf : f.userns;
 }
 
 /**

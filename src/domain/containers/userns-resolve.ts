@@ -36,6 +36,8 @@ const subidFile = (kind: 'uid' | 'gid') => (kind === 'uid' ? '/etc/subuid' : '/e
 export function resolveUsernsMappings(req: UsernsRequest, ctx: UsernsContext): IdMappings | undefined {
   switch (req.kind) {
     case 'host':
+    case 'container':
+      // Joining another container's namespace: the engine copies that container's mappings.
       return undefined;
     case 'path':
       try {

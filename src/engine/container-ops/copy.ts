@@ -10,6 +10,7 @@ import { copyFiles, parseCopyArg, type CopyLocation } from '../../domain/contain
 import type { Owner } from '../../domain/containers/copy/copy-target.ts';
 import { resolveUser } from '../../domain/containers/spec/resolve-user.ts';
 import type { ContainerEngine } from '../container-engine.ts';
+import { containerIdMappings, keepIdUser } from '../keep-id-rootfs.ts';
 import { withContainerFs } from './container-fs.ts';
 
 export interface ContainerCopyOptions {
@@ -25,6 +26,9 @@ export interface ContainerCopyOptions {
 }
 
 function mainUser(fs: ContainerFs, rec: ContainerRecord): Owner {
+  // keep-id without --user runs as the caller's ids, which create did not write into the config.
+  const keep = rec.config.user === '' ? keepIdUser(rec.config.namespaces.user) : undefined;
+  if (keep) return { uid: keep.uid, gid: keep.gid };
   try {
     const u = resolveUser(fs.root, rec.config.user);
     return { uid: u.uid, gid: u.gid };
@@ -50,7 +54,10 @@ export async function copyContainerFiles(ce: ContainerEngine, opts: ContainerCop
   const options = { archive: opts.archive ?? true, overwrite: opts.overwrite ?? false, caller, stdin: opts.stdin, stdout: opts.stdout };
   const located = (arg: { container: string | undefined; path: string }, fs: ContainerFs | undefined, rec: ContainerRecord | undefined): CopyLocation => {
     if (!arg.container || !fs || !rec) return { kind: 'host', path: arg.path };
-    return { kind: 'container', container: arg.container, fs, workdir: rec.config.workingDir || '/', path: arg.path, owner: mainUser(fs, rec) };
+    return {
+      kind: 'container', container: arg.container, fs, workdir: rec.config.workingDir || '/', path: arg.path, owner: mainUser(fs, rec),
+      idMappings: containerIdMappings(rec.config),
+    };
   };
   if (records.length === 2) {
     await withContainerFs(ce, records[0]!, (srcFs, srcRec) =>

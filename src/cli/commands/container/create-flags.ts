@@ -130,6 +130,12 @@ export const runOnlyFlags: FlagSpec[] = [
   b('sig-proxy', 'Proxy received signals to the process', { default: true }),
 ];
 
+/** PODMAN_USERNS is `--userns`'s default, as in Podman; a mapping flag makes the namespace instead. */
+function usernsFromEnvironment(flags: ParsedFlags): string | undefined {
+  if (['uidmap', 'gidmap', 'subuidname', 'subgidname'].some((f) => flags.changed(f))) return undefined;
+  return process.env.PODMAN_USERNS || undefined;
+}
+
 function changed<T>(flags: ParsedFlags, name: string, get: () => T): T | undefined {
   return flags.changed(name) ? get() : undefined;
 }
@@ -219,7 +225,7 @@ export function createOptionsFrom(flags: ParsedFlags, args: string[], createComm
     pid: changed(flags, 'pid', () => flags.string('pid')!),
     uts: changed(flags, 'uts', () => flags.string('uts')!),
     cgroupns: changed(flags, 'cgroupns', () => flags.string('cgroupns')!),
-    userns: changed(flags, 'userns', () => flags.string('userns')!),
+    userns: changed(flags, 'userns', () => flags.string('userns')!) ?? usernsFromEnvironment(flags),
     uidmap: list(flags, 'uidmap'),
     gidmap: list(flags, 'gidmap'),
     subuidname: changed(flags, 'subuidname', () => flags.string('subuidname')!),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +181,35 @@ describe('copy into a container', () => {
     await assert.rejects(copyFiles({ kind: 'host', path: join(host, 'f') }, ctr('/tmp/new/'), opts), { message: '"/tmp/new/" could not be found on container ctr: no such file or directory' });
     await copyFiles({ kind: 'host', path: join(host, 'f') }, ctr('/escape/tmp/new'), opts);
     assert.equal(readFileSync(join(root, 'tmp/new'), 'utf8'), 'f');
+  });
+});
+
+describe('a container with its own user namespace', () => {
+  const idMappings = { uidMap: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMap: [{ containerID: 0, hostID: 200000, size: 65536 }] };
+
+  test('what goes in is owned by the host ids its owner maps to; an unmapped owner is an error', async () => {
+    writeFileSync(join(host, 'f'), 'x');
+    await copyFiles({ kind: 'host', path: join(host, 'f') }, ctr('/tmp/f', { idMappings, owner: { uid: 1000, gid: 1000 } }), opts);
+    assert.deepEqual([lstatSync(join(root, 'tmp/f')).uid, lstatSync(join(root, 'tmp/f')).gid], [101000, 201000]);
+    mkdirSync(join(host, 'd'));
+    await copyFiles({ kind: 'host', path: join(host, 'd') }, ctr('/tmp/d', { idMappings, owner: { uid: 1000, gid: 1000 } }), opts);
+    assert.equal(lstatSync(join(root, 'tmp/d')).uid, 101000);
+    await copyFiles({ kind: 'host', path: join(host, 'f') }, ctr('/tmp/kept', { idMappings }), { ...opts, archive: false });
+    assert.deepEqual([lstatSync(join(root, 'tmp/kept')).uid, lstatSync(join(root, 'tmp/kept')).gid], [100000, 200000]);
+    await assert.rejects(copyFiles({ kind: 'host', path: join(host, 'f') }, ctr('/tmp/g', { idMappings, owner: { uid: 70000, gid: 0 } }), opts), {
+      message: 'container ID 70000 cannot be mapped to a host ID',
+    });
+  });
+
+  test('an archive streamed out holds its ids, nobody for what it cannot map', async () => {
+    chownSync(join(root, 'data/sub/deep'), 100005, 200007);
+    const out = new PassThrough();
+    const done = collect(out);
+    await copyFiles(ctr('/data/sub', { idMappings }), { kind: 'host', path: '-' }, { ...opts, stdout: out });
+    out.end();
+    const listing = execFileSync('tar', ['-tvf', '-', '--numeric-owner'], { input: await done }).toString();
+    assert.match(listing, /65534\/65534 .* sub\/\n/);
+    assert.match(listing, /5\/7 .* sub\/deep\n/);
   });
 });
 

@@ -13,13 +13,16 @@
  * chrooted (container-path.ts), so the copy never reads or writes outside the container.
  * Files copied into a container belong to its main user (`--archive`, the default) or keep the
  * owners they had; files copied to the host belong to the caller, and device nodes are skipped.
+ * A container with its own user namespace holds host ids: owners are moved through its
+ * mappings on the way in, and back to its ids in an archive streamed out.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, SkiffError } from '../../../define/errors.ts';
-import { tarDirectory, tarPath } from '../../../infra/storage/layer/tar-dir.ts';
+import { tarDirectory, tarPath, type OwnerMap } from '../../../infra/storage/layer/tar-dir.ts';
+import { toContainer, toHost, type IdMappings } from '../userns-mappings.ts';
 import { resolveInContainer, type ContainerFs } from './container-path.ts';
 import { containerTarget, hostTarget, type CopyTarget, type Owner } from './copy-target.ts';
 import { extractArchive } from './extract-archive.ts';
@@ -40,6 +43,8 @@ export interface ContainerLocation {
   path: string;
   /** the container's main user, owner of what `--archive` copies in */
   owner: Owner;
+  /** the container's own user namespace mappings (its files hold host ids); undefined without */
+  idMappings?: IdMappings | undefined;
 }
 
 export type CopyLocation = HostLocation | ContainerLocation;
@@ -147,15 +152,44 @@ function sourceFor(source: Source, dest: Destination): Source {
   return source;
 }
 
-function archiveOf(source: Source): Readable {
-  return source.name === undefined ? tarDirectory(source.hostPath) : tarPath(source.hostPath, source.name);
+/** A container's host-side owners as it sees them; what it cannot show is nobody (65534), as in the container. */
+function containerOwners(maps: IdMappings | undefined): OwnerMap | undefined {
+  if (!maps) return undefined;
+  return (uid, gid) => ({ uid: toContainer(uid, maps.uidMap) ?? 65534, gid: toContainer(gid, maps.gidMap) ?? 65534 });
 }
 
-async function transfer(source: Source, dest: Destination, extract: { chown?: Owner | undefined; ignoreDevices?: boolean; overwrite: boolean }): Promise<void> {
+/** A container's ids as its files must hold them on the host (containers/storage's idtools.ToHost, with its error). */
+export function hostOwners(maps: IdMappings | undefined): OwnerMap | undefined {
+  if (!maps) return undefined;
+  const one = (id: number, list: IdMappings['uidMap']) => {
+    const host = toHost(id, list);
+    if (host === undefined) throw new InvalidArgumentError(`container ID ${id} cannot be mapped to a host ID`);
+    return host;
+  };
+  return (uid, gid) => ({ uid: one(uid, maps.uidMap), gid: one(gid, maps.gidMap) });
+}
+
+/** The source as an archive, owners as the container holding it sees them. */
+function archiveOf(source: Source, mapOwner: OwnerMap | undefined): Readable {
+  const opts = mapOwner ? { mapOwner } : {};
+  return source.name === undefined ? tarDirectory(source.hostPath, opts) : tarPath(source.hostPath, source.name, opts);
+}
+
+interface TransferOptions {
+  chown?: Owner | undefined;
+  /** the source container's host ids to its ids */
+  sourceOwners?: OwnerMap | undefined;
+  /** the destination container's ids to host ids */
+  mapOwner?: OwnerMap | undefined;
+  ignoreDevices?: boolean;
+  overwrite: boolean;
+}
+
+async function transfer(source: Source, dest: Destination, { sourceOwners, ...extract }: TransferOptions): Promise<void> {
   if (source.isDir && !dest.isDir) throw new InvalidArgumentError('destination must be a directory when copying a directory');
   const src = sourceFor(source, dest);
   const rename = src.name !== undefined && ((!src.isDir && !dest.isDir) || dest.viaParent) ? { from: src.name, to: dest.baseName } : undefined;
-  await extractArchive(archiveOf(src), dest.target, { ...extract, rename });
+  await extractArchive(archiveOf(src, sourceOwners), dest.target, { ...extract, rename });
 }
 
 export async function copyFiles(src: CopyLocation, dst: CopyLocation, opts: CopyOptions): Promise<void> {
@@ -164,7 +198,7 @@ export async function copyFiles(src: CopyLocation, dst: CopyLocation, opts: Copy
     const { source } = containerSource(src);
     if (dst.path === '-') {
       if (!opts.stdout) throw new InvalidArgumentError('no standard output to copy to');
-      await pipeline(archiveOf(source), opts.stdout, { end: false });
+      await pipeline(archiveOf(source, containerOwners(src.idMappings)), opts.stdout, { end: false });
       return;
     }
     const dest = hostDestination(dst.path, opts.caller);
@@ -173,17 +207,21 @@ export async function copyFiles(src: CopyLocation, dst: CopyLocation, opts: Copy
   }
   if (dst.kind !== 'container') throw new InvalidArgumentError('name or ID cannot be empty');
   const chown = opts.archive ? dst.owner : undefined;
+  const mapOwner = hostOwners(dst.idMappings);
+  // Directories the copy creates belong to the files' owner, or to the container's root.
+  const dirOwner = mapOwner ? mapOwner(chown?.uid ?? 0, chown?.gid ?? 0) : chown;
   if (src.kind === 'host' && src.path === '-') {
     if (!opts.stdin) throw new InvalidArgumentError('no standard input to copy from');
-    const dest = containerDestination(dst, chown, true);
+    const dest = containerDestination(dst, dirOwner, true);
     await extractArchive(opts.stdin, dest.target, {
-      chown, overwrite: opts.overwrite, notAnArchive: 'source must be a (compressed) tar archive when copying from stdin',
+      chown, mapOwner, overwrite: opts.overwrite, notAnArchive: 'source must be a (compressed) tar archive when copying from stdin',
     });
     return;
   }
   const source = src.kind === 'host' ? hostSource(src.path) : containerSource(src).source;
-  const dest = containerDestination(dst, chown, false);
-  await transfer(source, dest, { chown, overwrite: opts.overwrite });
+  const dest = containerDestination(dst, dirOwner, false);
+  const sourceOwners = src.kind === 'container' ? containerOwners(src.idMappings) : undefined;
+  await transfer(source, dest, { chown, mapOwner, sourceOwners, overwrite: opts.overwrite });
 }
 
 /** `[CONTAINER:]PATH` as Podman splits it: a colon after a leading `/` or `.` is part of a host path. */

@@ -16,6 +16,7 @@ import {
 import type { Readable } from 'node:stream';
 import { CorruptContentError, InvalidArgumentError, SkiffError } from '../../../define/errors.ts';
 import { ByteSource } from '../../../infra/storage/layer/byte-source.ts';
+import type { OwnerMap } from '../../../infra/storage/layer/tar-dir.ts';
 import { decompressLayer } from '../../../infra/storage/layer/decompress.ts';
 import { writeData, writeSparseData } from '../../../infra/storage/layer/file-data.ts';
 import { normalizeEntryPath } from '../../../infra/storage/layer/layer-tree.ts';
@@ -29,6 +30,8 @@ export interface ExtractOptions {
   rename?: { from: string; to: string } | undefined;
   /** owner of everything written; the archive's owners when undefined */
   chown?: { uid: number; gid: number } | undefined;
+  /** the owners (chown's or the archive's) as the host writes them: a container's ids to its mapped host ids */
+  mapOwner?: OwnerMap | undefined;
   /** skip device nodes and fifos (copying to the host) */
   ignoreDevices?: boolean;
   /** let a directory replace a non-directory and the other way round (`--overwrite`) */
@@ -102,8 +105,8 @@ async function writeEntry(
   e: TarEntry, abs: string, rel: string, reader: TarReader, target: CopyTarget, opts: ExtractOptions,
   dirMeta: Array<{ abs: string; mode: number; mtime: number }>,
 ): Promise<boolean> {
-  const uid = opts.chown?.uid ?? e.uid;
-  const gid = opts.chown?.gid ?? e.gid;
+  const given = { uid: opts.chown?.uid ?? e.uid, gid: opts.chown?.gid ?? e.gid };
+  const { uid, gid } = opts.mapOwner ? opts.mapOwner(given.uid, given.gid) : given;
   if ((e.kind === 'char' || e.kind === 'block' || e.kind === 'fifo') && opts.ignoreDevices) return false;
   if (e.kind === 'other') return false;
   const existing = lstatOrUndefined(abs);

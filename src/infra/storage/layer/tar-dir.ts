@@ -39,10 +39,11 @@ export function tarDirectory(dir: string, opts: TarDirectoryOptions = {}): Reada
  * A tar stream of `path` itself, its entry named `name` (for `cp`): a file, or a directory
  * followed by everything below it. Symlinks are archived as links, never followed.
  */
-export function tarPath(path: string, name: string): Readable {
+export function tarPath(path: string, name: string, opts: Pick<TarDirectoryOptions, 'mapOwner'> = {}): Readable {
   const slash = path.lastIndexOf('/');
   const only = { name: path.slice(slash + 1), as: name };
-  return Readable.from(tarChunks(path.slice(0, slash) || '/', { only }), { objectMode: false, highWaterMark: 1 << 20 });
+  const walkOpts: WalkOptions = opts.mapOwner ? { only, mapOwner: opts.mapOwner } : { only };
+  return Readable.from(tarChunks(path.slice(0, slash) || '/', walkOpts), { objectMode: false, highWaterMark: 1 << 20 });
 }
 
 interface WalkOptions {
