@@ -20,6 +20,7 @@ import { bindFailure, checkHostPorts, pickHostPorts } from '../infra/network/hos
 import { reserveHostPorts } from '../infra/network/port-reservation.ts';
 import { createNetns, removeNetns } from '../infra/network/netns.ts';
 import type { ContainerEngine } from './container-engine.ts';
+import type { NetworkEngine } from './network-engine.ts';
 
 export function usesBridge(config: ContainerConfig): boolean {
   return config.networkMode === 'bridge' && config.networks.length > 0;
@@ -230,6 +231,19 @@ export async function setupNetworkLocked(ce: ContainerEngine, rec: ContainerReco
   return { rec: next, ready, ...(held.length > 0 ? { conmonFds: held } : {}) };
 }
 
+/**
+ * The networks and addresses netavark must take down for a container. With no status yet,
+ * setup never finished (a skiff killed while netavark ran), so what it may have done is
+ * undone from the addresses skiff handed out.
+ */
+export function teardownTargets(nets: NetworkEngine, containerId: string, status: Record<string, StatusBlock>): { networks: Network[]; ips: Map<string, string[]> } {
+  const allocated = nets.ipam.allocated(containerId);
+  const names = Object.keys(status).length > 0 ? Object.keys(status) : [...allocated.keys()];
+  const networks = names.map((n) => nets.store.find(n)).filter((n): n is Network => n !== undefined);
+  const ips = new Map(networks.map((n) => [n.name, status[n.name] ? statusIps(status[n.name]) : (allocated.get(n.name) ?? [])]));
+  return { networks, ips };
+}
+
 /** Undoes setup (idempotent): netavark teardown, the namespace file, the addresses. */
 export async function teardownNetworkLocked(ce: ContainerEngine, rec: ContainerRecord): Promise<ContainerRecord> {
   const { config, state } = rec;
@@ -242,12 +256,7 @@ export async function teardownNetworkLocked(ce: ContainerEngine, rec: ContainerR
   const nets = ce.engine.networks;
   if (state.netnsPath) {
     const status = state.networkStatus as Record<string, StatusBlock>;
-    // No status yet: setup never finished (a skiff killed while netavark ran), so what it
-    // may have done is undone from the addresses skiff handed out.
-    const allocated = nets.ipam.allocated(config.id);
-    const names = Object.keys(status).length > 0 ? Object.keys(status) : [...allocated.keys()];
-    const networks = names.map((n) => nets.store.find(n)).filter((n): n is Network => n !== undefined);
-    const ips = new Map(networks.map((n) => [n.name, status[n.name] ? statusIps(status[n.name]) : (allocated.get(n.name) ?? [])]));
+    const { networks, ips } = teardownTargets(nets, config.id, status);
     if (fs.existsSync(state.netnsPath) && networks.length > 0) {
       await netavarkTeardown(await nets.netavarkContext(), state.netnsPath, netavarkOptions(config, networks, ips, status, true)).catch(() => {});
     }

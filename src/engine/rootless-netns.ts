@@ -31,7 +31,7 @@ import {
 import { findSlirp4netns } from '../infra/network/slirp4netns.ts';
 import { withFileLock } from '../infra/sys/flock.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { checkPorts, netavarkOptions, networkRunInfo, statusIps, usesBridge, type NetworkSetup } from './container-network.ts';
+import { checkPorts, netavarkOptions, networkRunInfo, teardownTargets, usesBridge, type NetworkSetup } from './container-network.ts';
 
 function netnsDir(ce: ContainerEngine): string {
   return path.join(ce.runRoot, 'rootless-netns');
@@ -114,10 +114,7 @@ export async function teardownRootlessBridge(ce: ContainerEngine, rec: Container
   const ns = namespaceOf(ce);
   if (state.netnsPath) {
     const status = state.networkStatus as Record<string, StatusBlock>;
-    const allocated = nets.ipam.allocated(config.id);
-    const names = Object.keys(status).length > 0 ? Object.keys(status) : [...allocated.keys()];
-    const networks = names.map((n) => nets.store.find(n)).filter((n): n is Network => n !== undefined);
-    const ips = new Map(networks.map((n) => [n.name, status[n.name] ? statusIps(status[n.name]) : (allocated.get(n.name) ?? [])]));
+    const { networks, ips } = teardownTargets(nets, config.id, status);
     if (fs.existsSync(ns.apiSocket) && config.ports.length > 0) await removeRootlessForwards(ns, forwardsOf(config)).catch(() => {});
     if (fs.existsSync(state.netnsPath) && fs.existsSync(ns.netns) && networks.length > 0) {
       await netavarkTeardown(await contextIn(ce, ns), state.netnsPath, netavarkOptions(config, networks, ips, status, true)).catch(() => {});
