@@ -7,6 +7,7 @@ import { groupFilters } from '../filter-values.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainerRecord } from './container-repo.ts';
 import { healthStatusWord } from './health.ts';
+import { parseGoDuration } from './parse-duration.ts';
 import type { ContainerStatus } from './model.ts';
 
 export interface FilterLookups {
@@ -37,26 +38,12 @@ function regexMatch(pattern: string, text: string): boolean {
 
 /** `10m`, `2h30m`, an RFC 3339 time or seconds since the epoch → ms since the epoch. */
 export function parseTimeFilter(text: string, now = Date.now()): number {
-  const d = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? goDuration(text) : undefined;
+  const d = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? parseGoDuration(text) : undefined;
   if (d !== undefined) return now - d;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
   const t = Date.parse(text);
   if (Number.isNaN(t)) throw new InvalidArgumentError(`failed to parse value ${JSON.stringify(text)} as a time or duration`);
   return t;
-}
-
-/** Go's time.ParseDuration → ms. */
-export function goDuration(text: string): number | undefined {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let ms = 0;
-  let rest = text;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!m) return undefined;
-    ms += Number(m[1]) * units[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return ms;
 }
 
 function labelMatches(labels: Record<string, string>, spec: string): boolean {

@@ -4,6 +4,7 @@
  * entries). Pure: the engine runs the command and stores what these functions return.
  */
 import type { ContainerConfig, ContainerState } from './model.ts';
+import { parseGoDuration } from './parse-duration.ts';
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
 
@@ -59,17 +60,7 @@ export function healthCommand(test: readonly string[]): string[] | undefined {
 /** Go's time.ParseDuration, in ms; undefined when it does not parse. */
 export function parseHealthDuration(text: string): number | undefined {
   if (text === '0') return 0;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let ms = 0;
-  let rest = text;
-  if (rest.length === 0) return undefined;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!m) return undefined;
-    ms += Number(m[1]) * units[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return ms;
+  return text.length === 0 ? undefined : parseGoDuration(text);
 }
 
 /** The health a container shows now: a run without results yet is `starting`; undefined without a check. */

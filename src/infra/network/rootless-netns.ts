@@ -12,13 +12,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { NetworkError } from '../../define/errors.ts';
 import { MNT_DETACH, umount2 } from '../sys/mount.ts';
 import { runProgram } from '../sys/process.ts';
-import { isSlirp4netnsOf } from './slirp4netns.ts';
+import { apiRequest, isSlirp4netnsOf } from './slirp4netns.ts';
 
 /** tap0's address inside the rootless-netns: slirp4netns forwards host ports there. */
 const rootlessNetnsGuest = '10.0.2.100';
@@ -139,23 +138,6 @@ export function stopRootlessNetns(dir: string): void {
     // not mounted
   }
   for (const file of [f.netns, f.apiSocket, f.pidFile]) fs.rmSync(file, { force: true });
-}
-
-function apiRequest(socket: string, request: object): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const conn = net.createConnection(socket);
-    const chunks: Buffer[] = [];
-    conn.on('connect', () => conn.end(JSON.stringify(request)));
-    conn.on('data', (b: Buffer) => chunks.push(b));
-    conn.on('error', reject);
-    conn.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
 }
 
 /** Host port H → 10.0.2.100:H, where netavark's DNAT takes it on to the container. */

@@ -125,7 +125,7 @@ export async function startSlirp4netns(opts: Slirp4netnsStartOptions): Promise<S
 }
 
 /** One request on the API socket (one connection each, the write side shut to end it). */
-function apiRequest(socket: string, request: object): Promise<Record<string, unknown>> {
+export function apiRequest(socket: string, request: object): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const conn = net.createConnection(socket);
     const chunks: Buffer[] = [];

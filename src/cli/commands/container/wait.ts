@@ -1,5 +1,5 @@
 import { ExitStatusError, InvalidArgumentError } from '../../../define/errors.ts';
-import { goDuration } from '../../../domain/containers/container-filters.ts';
+import { parseGoDuration } from '../../../domain/containers/parse-duration.ts';
 import type { CommandSpec } from '../../command.ts';
 
 export const command: CommandSpec = {
@@ -18,7 +18,7 @@ export const command: CommandSpec = {
     if (!latest && args.length === 0) throw new InvalidArgumentError('"skiff wait" requires a name, id, or the "--latest" flag');
     if (latest && args.length > 0) throw new InvalidArgumentError('--latest and containers cannot be used together');
     const text = flags.string('interval') ?? '250ms';
-    const interval = /^\d+$/.test(text) ? Number(text) : goDuration(text);
+    const interval = /^\d+$/.test(text) ? Number(text) : parseGoDuration(text);
     if (interval === undefined || interval <= 0) throw new InvalidArgumentError(`time: invalid duration ${JSON.stringify(text)}`);
     const engine = await ctx.engine();
     const reports = await engine.containers.wait(args, { conditions: flags.array('condition'), interval, latest, ignore: flags.bool('ignore') });
