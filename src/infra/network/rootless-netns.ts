@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { NetworkError } from '../../define/errors.ts';
 import { MNT_DETACH, umount2 } from '../sys/mount.ts';
 import { runProgram } from '../sys/process.ts';
-import { apiRequest, isSlirp4netnsOf } from './slirp4netns.ts';
+import { apiRequest, isSlirp4netnsOf, waitReady } from './slirp4netns.ts';
 
 /** tap0's address inside the rootless-netns: slirp4netns forwards host ports there. */
 const rootlessNetnsGuest = '10.0.2.100';
@@ -63,26 +63,6 @@ function livePid(dir: string): number | undefined {
 /** `argv` prefix that runs a program inside the namespace (netavark, and so aardvark-dns). */
 export function rootlessNetnsEnter(ns: RootlessNetns): string[] {
   return ['nsenter', `--net=${ns.netns}`, '--'];
-}
-
-/** Resolves once slirp4netns writes "1" on its ready pipe; rejects if it exits first. */
-function waitReady(child: ReturnType<typeof spawn>, ready: Readable, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`not ready after ${timeoutMs / 1000}s`)), timeoutMs);
-    const finish = (err?: Error) => {
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      child.removeAllListeners('error');
-      ready.removeAllListeners('data');
-      if (err) reject(err);
-      else resolve();
-    };
-    ready.on('data', (b: Buffer) => {
-      if (b.includes('1')) finish();
-    });
-    child.once('exit', (code, signal) => finish(new Error(signal ? `killed by ${signal}` : `exited with status ${code}`)));
-    child.once('error', finish);
-  });
 }
 
 /** The running rootless-netns, else a new one (a stale one is cleared first). Hold the lock. */

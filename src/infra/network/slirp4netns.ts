@@ -72,7 +72,7 @@ function readLog(file: string): string {
 }
 
 /** Resolves once slirp4netns writes "1" on its ready pipe; rejects if it exits first. */
-function waitReady(child: ChildProcess, ready: Readable, timeoutMs: number): Promise<void> {
+export function waitReady(child: ChildProcess, ready: Readable, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`not ready after ${timeoutMs / 1000}s`)), timeoutMs);
     const finish = (err?: Error) => {
