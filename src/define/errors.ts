@@ -193,3 +193,11 @@ export class UnmappedIdError extends SkiffError {
 export class NetworkError extends SkiffError {
   override readonly code = 'network';
 }
+
+/** Podman's ErrCtrExists: e.g. removing a container others still join ("…: container already exists"). */
+export class ContainerExistsError extends SkiffError {
+  override readonly code = 'container-exists';
+  constructor(message: string) {
+    super(`${message}: container already exists`);
+  }
+}

@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidStateError, NoSuchContainerError } from '../define/errors.ts';
+import { ContainerExistsError, InvalidStateError, NoSuchContainerError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { randomId } from '../infra/storage/ids.ts';
-import { filterPredicate, forEachContainer } from './container-batch.ts';
+import { batchTargets, filterPredicate, forEachContainer } from './container-batch.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { liveStates, syncLocked, teardownRuntime } from './container-lifecycle.ts';
 import { teardownNetworkLocked } from './container-network.ts';
@@ -70,9 +70,37 @@ export async function removeOne(ce: ContainerEngine, id: string, opts: Container
   });
 }
 
+/** The containers that join `id`'s namespaces (`--network container:ID` and friends). */
+function dependentsOf(ce: ContainerEngine, id: string): string[] {
+  return ce
+    .list()
+    .filter((r) => r.config.id !== id && Object.values(r.config.namespaces).some((v) => typeof v === 'string' && v.startsWith('container:') && ce.repo.find(v.slice('container:'.length))?.config.id === id))
+    .map((r) => r.config.id);
+}
+
+/** `id`'s dependents, theirs in turn, each before what it depends on. */
+function dependentsFirst(ce: ContainerEngine, id: string, seen = new Set<string>()): string[] {
+  const out: string[] = [];
+  for (const d of dependentsOf(ce, id)) {
+    if (seen.has(d)) continue;
+    seen.add(d);
+    out.push(...dependentsFirst(ce, d, seen), d);
+  }
+  return out;
+}
+
 export async function removeContainers(ce: ContainerEngine, namesOrIds: string[], opts: ContainerRmOptions & { filters?: string[] }): Promise<BatchReport[]> {
   sweepContainers(ce);
-  return forEachContainer(ce, namesOrIds, opts, (rec) => removeOne(ce, rec.config.id, opts));
+  const targets = new Set(batchTargets(ce, namesOrIds, opts).map(([r]) => r.config.id));
+  return forEachContainer(ce, namesOrIds, opts, async (rec) => {
+    const id = rec.config.id;
+    // Podman: a container others join goes only after them: with --depend they go too,
+    // else they must be among the containers removed (as with `rm -a`).
+    const blocking = opts.depend ? [] : dependentsOf(ce, id).filter((d) => !targets.has(d));
+    if (blocking.length > 0) throw new ContainerExistsError(`container ${id} has dependent containers which must be removed before it: ${blocking.join(', ')}`);
+    for (const d of dependentsFirst(ce, id)) await removeOne(ce, d, opts.depend ? { ...opts, force: true } : opts);
+    await removeOne(ce, id, opts);
+  });
 }
 
 function diskUsage(dir: string): number {

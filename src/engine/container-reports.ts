@@ -49,6 +49,8 @@ export interface ContainerRmOptions {
   volumes?: boolean;
   /** seconds `--force` waits before SIGKILL */
   timeout?: number;
+  /** `--depend`: the containers that join a removed one's namespaces go first */
+  depend?: boolean;
 }
 
 export interface ContainerWaitOptions {

@@ -170,6 +170,22 @@ describe('lifecycle', { skip: containerSkip, concurrency: true }, () => {
     assert.equal(await env.runOk(['rm', '--ignore', 'nosuch', 'keep']), 'keep\n');
   });
 
+  test('rm of a container others join: refused, unless they go too (named, or --depend)', async () => {
+    const idA = (await env.runOk(['run', '-d', '--name', 'dep-a', '--network', 'none', IMAGE, 'sleep', '100'])).trim();
+    const idB = (await env.runOk(['run', '-d', '--name', 'dep-b', '--network', 'container:dep-a', IMAGE, 'sleep', '100'])).trim();
+    await env.runOk(['run', '-d', '--name', 'dep-c', '--pid', 'container:dep-b', '--network', 'none', IMAGE, 'sleep', '100']);
+    const refused = await env.run(['rm', '-f', '-t', '0', 'dep-a']);
+    assert.equal(refused.code, 125);
+    assert.equal(refused.stderr, `Error: container ${idA} has dependent containers which must be removed before it: ${idB}: container already exists\n`);
+    assert.equal((await env.run(['container', 'exists', 'dep-a'])).code, 0);
+    await env.runOk(['rm', '-f', '-t', '0', '--depend', 'dep-a']);
+    for (const n of ['dep-a', 'dep-b', 'dep-c']) assert.equal((await env.run(['container', 'exists', n])).code, 1, n);
+
+    await env.runOk(['run', '-d', '--name', 'dep-d', '--network', 'none', IMAGE, 'sleep', '100']);
+    await env.runOk(['run', '-d', '--name', 'dep-e', '--ipc', 'container:dep-d', '--network', 'none', IMAGE, 'sleep', '100']);
+    assert.equal(await env.runOk(['rm', '-f', '-t', '0', 'dep-d', 'dep-e']), 'dep-d\ndep-e\n');
+  });
+
   test('a container killed by the OOM killer shows it', async () => {
     const r = await env.run(['run', '--name', 'oom', '--memory', '10m', '--memory-swap', '10m', IMAGE, 'sh', '-c', 'head -c 50m /dev/zero | tail >/dev/null']);
     assert.equal(r.code, 137, r.stderr);

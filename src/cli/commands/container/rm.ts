@@ -38,6 +38,7 @@ export const command: CommandSpec = {
       latest: flags.bool('latest'),
       volumes: flags.bool('volumes'),
       timeout: time,
+      depend: flags.bool('depend'),
       ...(filters.length ? { filters } : {}),
     });
     printBatch(ctx, reports, rmExitCode);
