@@ -103,6 +103,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     const mountPoint = ce.mountRootfs(id);
     rec = ce.repo.updateState(id, (s) => ({ ...s, mountPoint }));
   }
+  await startDependencies(ce, config);
   let conmonFds: number[] = [];
   let networkReady: NetworkSetup['ready'];
   let created: { pid: number; conmonPid: number } | undefined;
@@ -180,6 +181,23 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
   } finally {
     // conmon holds its copies now (slirp4netns's exit pipe); ours must not keep slirp4netns alive.
     for (const fd of conmonFds) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Podman starts the containers whose namespaces this one joins (`--network container:X` and
+ * friends) when they are not running; theirs in turn, through their own init.
+ */
+async function startDependencies(ce: ContainerEngine, config: ContainerConfig): Promise<void> {
+  for (const value of Object.values(config.namespaces)) {
+    if (typeof value !== 'string' || !value.startsWith('container:')) continue;
+    // a missing one fails with Podman's error where the namespace is resolved
+    const dep = ce.repo.find(value.slice('container:'.length));
+    if (!dep || dep.config.id === config.id || dep.state.status === 'running') continue;
+    await ce.withLock(dep.config.id, async () => {
+      const cur = await syncLocked(ce, dep.config.id);
+      if (cur.state.status !== 'running') await startLocked(ce, dep.config.id);
+    });
   }
 }
 

@@ -178,6 +178,10 @@ describe('lifecycle', { skip: containerSkip, concurrency: true }, () => {
     assert.equal(refused.code, 125);
     assert.equal(refused.stderr, `Error: container ${idA} has dependent containers which must be removed before it: ${idB}: container already exists\n`);
     assert.equal((await env.run(['container', 'exists', 'dep-a'])).code, 0);
+    // starting a container starts the ones whose namespaces it joins, as Podman does
+    await env.runOk(['stop', '-t', '0', 'dep-c', 'dep-b', 'dep-a']);
+    await env.runOk(['start', 'dep-c']);
+    for (const n of ['dep-a', 'dep-b', 'dep-c']) assert.equal(await inspectField(env, n, '{{.State.Status}}'), 'running', n);
     await env.runOk(['rm', '-f', '-t', '0', '--depend', 'dep-a']);
     for (const n of ['dep-a', 'dep-b', 'dep-c']) assert.equal((await env.run(['container', 'exists', n])).code, 1, n);
 
