@@ -70,21 +70,26 @@ export async function removeOne(ce: ContainerEngine, id: string, opts: Container
   });
 }
 
-/** The containers that join `id`'s namespaces (`--network container:ID` and friends). */
-function dependentsOf(ce: ContainerEngine, id: string): string[] {
-  return ce
-    .list()
-    .filter((r) => r.config.id !== id && Object.values(r.config.namespaces).some((v) => typeof v === 'string' && v.startsWith('container:') && ce.repo.find(v.slice('container:'.length))?.config.id === id))
-    .map((r) => r.config.id);
+/** Which containers join each container's namespaces (`--network container:ID` and friends), from one listing. */
+function dependents(ce: ContainerEngine): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const r of ce.list()) {
+    for (const value of Object.values(r.config.namespaces)) {
+      if (typeof value !== 'string' || !value.startsWith('container:')) continue;
+      const target = ce.repo.find(value.slice('container:'.length));
+      if (target && target.config.id !== r.config.id) map.set(target.config.id, [...(map.get(target.config.id) ?? []), r.config.id]);
+    }
+  }
+  return map;
 }
 
 /** `id`'s dependents, theirs in turn, each before what it depends on. */
-function dependentsFirst(ce: ContainerEngine, id: string, seen = new Set<string>()): string[] {
+function dependentsFirst(map: ReadonlyMap<string, string[]>, id: string, seen = new Set<string>()): string[] {
   const out: string[] = [];
-  for (const d of dependentsOf(ce, id)) {
+  for (const d of map.get(id) ?? []) {
     if (seen.has(d)) continue;
     seen.add(d);
-    out.push(...dependentsFirst(ce, d, seen), d);
+    out.push(...dependentsFirst(map, d, seen), d);
   }
   return out;
 }
@@ -92,13 +97,14 @@ function dependentsFirst(ce: ContainerEngine, id: string, seen = new Set<string>
 export async function removeContainers(ce: ContainerEngine, namesOrIds: string[], opts: ContainerRmOptions & { filters?: string[] }): Promise<BatchReport[]> {
   sweepContainers(ce);
   const targets = new Set(batchTargets(ce, namesOrIds, opts).map(([r]) => r.config.id));
+  const joiners = dependents(ce);
   return forEachContainer(ce, namesOrIds, opts, async (rec) => {
     const id = rec.config.id;
     // Podman: a container others join goes only after them: with --depend they go too,
     // else they must be among the containers removed (as with `rm -a`).
-    const blocking = opts.depend ? [] : dependentsOf(ce, id).filter((d) => !targets.has(d));
+    const blocking = opts.depend ? [] : (joiners.get(id) ?? []).filter((d) => !targets.has(d) && ce.byId(d));
     if (blocking.length > 0) throw new ContainerExistsError(`container ${id} has dependent containers which must be removed before it: ${blocking.join(', ')}`);
-    for (const d of dependentsFirst(ce, id)) await removeOne(ce, d, opts.depend ? { ...opts, force: true } : opts);
+    for (const d of dependentsFirst(joiners, id)) await removeOne(ce, d, opts.depend ? { ...opts, force: true } : opts);
     await removeOne(ce, id, opts);
   });
 }
