@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { timestampIso } from '../domain/build/build-args.ts';
 import { clampTimes, mergeLayerDirs } from '../domain/build/build-squash.ts';
-import { writeImage } from '../domain/build/write-image.ts';
+import { writeLocalImage } from '../domain/images/local-image.ts';
 import type { HistoryEntry, ImageConfig } from '../domain/images/image-config.ts';
 import { isRootless } from '../infra/config/paths.ts';
 import { tarDirectory } from '../infra/storage/layer/tar-dir.ts';
@@ -84,7 +84,7 @@ export async function commitStage(store: Store, input: StageCommitInput): Promis
   }
   if (input.omitHistory) delete cfg.history;
   cfg.created = input.timestamp !== undefined ? timestampIso(input.timestamp) : new Date().toISOString();
-  return writeImage(store, { topLayer: top, config: cfg, format: input.format, annotations: input.annotations });
+  return writeLocalImage(store, { topLayer: top, config: cfg, format: input.format, annotations: input.annotations });
 }
 
 /**

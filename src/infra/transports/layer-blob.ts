@@ -4,34 +4,23 @@
  * it stays uncompressed and its size is known; otherwise it goes to a temporary file first
  * (compressed if asked) to learn them. Every layer is checked against its diffID on the way.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { parseDigest, verifyDigest } from '../image/digest.ts';
 import { tempName } from './atomic-file.ts';
 import type { ArchiveLayer } from './types.ts';
+import { MeasureStream } from '../image/measure-stream.ts';
 
 export interface LayerBlob {
   digest: string;
   size: number;
   /** The blob's bytes; verified against the layer's diffID when streamed from the source. */
   open(): Promise<Readable>;
-}
-
-class Measure extends Transform {
-  readonly hash = createHash('sha256');
-  size = 0;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    callback(null, chunk);
-  }
 }
 
 /** The layer's verified uncompressed bytes. */
@@ -46,7 +35,7 @@ export async function openLayer(layer: ArchiveLayer): Promise<Readable> {
  */
 export async function writeLayerFile(layer: ArchiveLayer, path: string, compress: boolean): Promise<{ digest: string; size: number }> {
   parseDigest(layer.diffId, 'layer diffID');
-  const measure = new Measure();
+  const measure = new MeasureStream();
   const out = createWriteStream(path, { flags: 'wx', mode: 0o644 });
   if (compress) await pipeline(await openLayer(layer), createGzip(), measure, out);
   else await pipeline(await openLayer(layer), measure, out);

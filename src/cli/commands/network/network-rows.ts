@@ -3,6 +3,8 @@
  * Podman's Go field names over netavark's JSON.
  */
 import type { Network } from '../../../domain/networks/network-definition.ts';
+import type { BatchReport } from '../../../engine/container-reports.ts';
+import type { NetworkRmReport } from '../../../engine/network-engine.ts';
 
 export interface NetworkRow {
   ID: string;
@@ -38,4 +40,9 @@ export function networkRow(n: Network): NetworkRow {
       LeaseRange: s.lease_range ? { StartIP: s.lease_range.start_ip ?? '', EndIP: s.lease_range.end_ip ?? '' } : null,
     })),
   };
+}
+
+/** `network rm`/`prune` reports as batch reports, printed by name. */
+export function asBatch(reports: readonly NetworkRmReport[]): BatchReport[] {
+  return reports.map((r) => ({ Id: r.name, RawInput: r.name, ...(r.error ? { Err: r.error } : {}) }));
 }

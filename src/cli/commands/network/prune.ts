@@ -1,6 +1,7 @@
-import { ExitStatusError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
+import { printBatch } from '../container/batch-output.ts';
 import { confirm } from '../confirm.ts';
+import { asBatch } from './network-rows.ts';
 
 export const command: CommandSpec = {
   use: 'prune [options]',
@@ -16,17 +17,7 @@ export const command: CommandSpec = {
     if (!flags.bool('force') && !confirm(ctx, 'WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ')) return 0;
     const engine = await ctx.engine();
     const reports = await engine.networks.prune();
-    let out = '';
-    const errors: Error[] = [];
-    for (const r of reports) {
-      if (r.error) errors.push(r.error);
-      else out += `${r.name}\n`;
-    }
-    ctx.out(out);
-    if (errors.length > 0) {
-      for (const e of errors.slice(0, -1)) ctx.error(e.message);
-      throw new ExitStatusError(errors.at(-1)!.message, 125);
-    }
+    printBatch(ctx, asBatch(reports));
     return 0;
   },
 };

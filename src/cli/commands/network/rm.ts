@@ -1,5 +1,7 @@
-import { ExitStatusError, NoSuchNetworkError } from '../../../define/errors.ts';
+import { NoSuchNetworkError } from '../../../define/errors.ts';
 import type { CommandSpec } from '../../command.ts';
+import { printBatch } from '../container/batch-output.ts';
+import { asBatch } from './network-rows.ts';
 
 export const command: CommandSpec = {
   use: 'rm [options] NETWORK [NETWORK...]',
@@ -14,17 +16,6 @@ export const command: CommandSpec = {
   async run(ctx, flags, args) {
     const engine = await ctx.engine();
     const reports = await engine.networks.remove(args, { force: flags.bool('force'), timeout: flags.int('time') ?? 10 });
-    let out = '';
-    const errors: Error[] = [];
-    for (const r of reports) {
-      if (r.error) errors.push(r.error);
-      else out += `${r.name}\n`;
-    }
-    ctx.out(out);
-    if (errors.length > 0) {
-      for (const e of errors.slice(0, -1)) ctx.error(e.message);
-      const last = errors.at(-1)!;
-      throw new ExitStatusError(last.message, last instanceof NoSuchNetworkError ? 1 : 125);
-    }
+    printBatch(ctx, asBatch(reports), (errors) => (errors.at(-1) instanceof NoSuchNetworkError ? 1 : 125));
   },
 };

@@ -3,15 +3,13 @@
  * (overlay whiteouts turned into OCI ones), and a new image records it with the config of
  * commit-config.ts and a manifest in the chosen format.
  */
-import { createHash } from 'node:crypto';
 import { NoSuchImageError } from '../../../define/errors.ts';
-import { buildDockerManifest, buildOciManifest } from '../../../infra/image/manifest.ts';
-import { MediaType, type Descriptor } from '../../../infra/image/types.ts';
 import { tarDirectory, type OwnerMap } from '../../../infra/storage/layer/tar-dir.ts';
 import type { WhiteoutFormat } from '../../../infra/storage/layer/whiteout.ts';
 import type { ImageRecord } from '../../../infra/storage/records.ts';
 import type { Store } from '../../../infra/storage/store.ts';
 import { parseImageConfig } from '../../images/image-config.ts';
+import { writeLocalImage } from '../../images/local-image.ts';
 import { commitConfig, type CommitConfigOptions, type CommitSource } from './commit-config.ts';
 
 export interface CommitImageInput {
@@ -29,10 +27,6 @@ export interface CommitImageInput {
   message?: string | undefined;
 }
 
-function digestOf(b: Buffer): string {
-  return `sha256:${createHash('sha256').update(b).digest('hex')}`;
-}
-
 export async function commitImage(store: Store, input: CommitImageInput): Promise<ImageRecord> {
   const parent = store.images.get(input.source.imageId);
   if (!parent) throw new NoSuchImageError(input.source.imageId);
@@ -45,25 +39,6 @@ export async function commitImage(store: Store, input: CommitImageInput): Promis
     diffId: layer.diffId,
     created: new Date().toISOString(),
   };
-  const config = Buffer.from(JSON.stringify(commitConfig(parseImageConfig(parent.config), input.source, opts)));
-  const chain = store.layers.chain(layer.id);
-  const docker = input.format === 'docker';
-  const layers: Descriptor[] = chain.map((l) => ({
-    mediaType: docker ? MediaType.dockerLayerUncompressed : MediaType.ociLayer,
-    digest: l.diffId,
-    size: l.uncompressedSize,
-  }));
-  const configDesc: Descriptor = { mediaType: docker ? MediaType.dockerConfig : MediaType.ociConfig, digest: digestOf(config), size: config.length };
-  const manifest = docker ? buildDockerManifest(configDesc, layers) : buildOciManifest({ config: configDesc, layers });
-  return store.images.put({
-    id: configDesc.digest.slice(7),
-    digest: digestOf(manifest),
-    manifest,
-    manifestType: docker ? MediaType.dockerManifest : MediaType.ociManifest,
-    config,
-    topLayer: layer.id,
-    size: chain.reduce((n, l) => n + l.uncompressedSize, 0),
-    names: input.name ? [input.name] : [],
-    digests: [],
-  });
+  const config = commitConfig(parseImageConfig(parent.config), input.source, opts);
+  return writeLocalImage(store, { topLayer: layer.id, config, format: input.format, names: input.name ? [input.name] : [] }).image;
 }

@@ -7,8 +7,7 @@
  * Then the config, then a manifest in the chosen format naming the blobs actually used: the
  * stored manifest itself when nothing about it changed, so its digest stays the same.
  */
-import { createHash } from 'node:crypto';
-import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGzip, createZstdCompress } from 'node:zlib';
 import { InvalidArgumentError, RegistryError, SkiffError } from '../../../define/errors.ts';
 import type { RegistriesConf } from '../../../infra/config/registries-conf.ts';
@@ -24,6 +23,7 @@ import type { ImageRecord, LayerRecord } from '../../../infra/storage/records.ts
 import type { Store } from '../../../infra/storage/store.ts';
 import { runLimited } from '../run-limited.ts';
 import { acceptableCompressions, reuseConfig, reuseLayer, type PushTarget } from './blob-reuse.ts';
+import { MeasureStream } from '../../../infra/image/measure-stream.ts';
 
 export type PushEvent =
   | { kind: 'signatures' }
@@ -52,16 +52,6 @@ export interface PushResult {
   digest: string;
   mediaType: string;
   size: number;
-}
-
-class Measure extends Transform {
-  readonly hash = createHash('sha256');
-  size = 0;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    callback(null, chunk);
-  }
 }
 
 function layerMediaType(format: ManifestFormat, compression: BlobCompression): string {
@@ -148,7 +138,7 @@ export async function pushImage(store: Store, image: ImageRecord, dest: ImageRef
  */
 async function uploadLayer(store: Store, client: RegistryClient, repository: string, layer: LayerRecord, compression: CompressionFormat): Promise<{ digest: string; size: number }> {
   const { layerTarStream } = await import('../../../infra/storage/layer/reassemble.ts');
-  const measure = new Measure();
+  const measure = new MeasureStream();
   let digest = '';
   const open = () => {
     const tar = verifyDigest(layerTarStream(store.paths.layerDiff(layer.id), store.paths.layerTarSplit(layer.id)), layer.diffId, { what: `layer ${layer.diffId}` });
