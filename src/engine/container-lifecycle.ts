@@ -25,6 +25,7 @@ import { isRootless } from '../infra/config/paths.ts';
 import { createContainer, findConmon, type ConmonLog } from '../infra/oci/conmon.ts';
 import { readExitCode } from '../infra/oci/exit-file.ts';
 import type { OciRuntime } from '../infra/oci/runtime.ts';
+import { withPrecompiledSeccomp } from '../infra/oci/seccomp-bpf-cache.ts';
 import { forEachContainer } from './container-batch.ts';
 import { logMaxSize } from './container-inspect.ts';
 import { containerDevices } from './container-create.ts';
@@ -133,7 +134,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
       }),
       { userns: config.namespaces.user, user: config.user, idMappings: config.idMappings, resolveNamespace },
     );
-    const spec = generateSpec(input);
+    const spec = withPrecompiledSeccomp(generateSpec(input), runtime.name, path.join(ce.runRoot, 'seccomp'));
     fs.writeFileSync(path.join(userdata, 'config.json'), formatSpec(spec));
     fs.mkdirSync(ce.exitDir, { recursive: true, mode: 0o700 });
     fs.rmSync(ce.exitCodeFile(id), { force: true });
