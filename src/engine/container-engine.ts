@@ -22,6 +22,7 @@ import { ContainerRepo, type ContainerRecord } from '../domain/containers/contai
 import type { ContainerCreateOptions } from '../domain/containers/create-options.ts';
 import type { ContainersConf } from '../infra/config/containers-conf.ts';
 import { isRootless } from '../infra/config/paths.ts';
+import { deferringExitCommand } from '../infra/oci/exit-command.ts';
 import { findRuntime, type OciRuntime } from '../infra/oci/runtime.ts';
 import { isMounted, mountOverlay, unmountContainerRoot } from '../infra/storage/overlay.ts';
 import type {
@@ -222,7 +223,12 @@ export class ContainerEngine {
    * the container was created with, `container cleanup <id>`.
    */
   exitCommand(engineArgs: readonly string[], id: string): string[] {
-    return [process.execPath, '--', ContainerEngine.cliEntry, ...engineArgs, 'container', 'cleanup', id];
+    return deferringExitCommand(this.cleanupClaimFile(id), [process.execPath, '--', ContainerEngine.cliEntry, ...engineArgs, 'container', 'cleanup', id]);
+  }
+
+  /** Held locked by an attached skiff that will clean the container up itself (../infra/oci/exit-command.ts). */
+  cleanupClaimFile(id: string): string {
+    return path.join(this.locksDir, `${id}.cleanup`);
   }
 
   /** Global flags that reproduce this engine's store and runtime choices in another skiff process. */

@@ -39,6 +39,7 @@ export async function removeLocked(ce: ContainerEngine, rec: ContainerRecord, op
   });
   fs.rmSync(aside, { recursive: true, force: true });
   fs.rmSync(ce.lockFile(id), { force: true });
+  fs.rmSync(ce.cleanupClaimFile(id), { force: true });
   if (rec.config.logPath && !rec.config.logPath.startsWith(ce.containerDir(id))) fs.rmSync(rec.config.logPath, { force: true });
   if (opts.volumes) removeAnonymousVolumes(ce, rec.config);
 }

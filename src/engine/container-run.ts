@@ -6,11 +6,13 @@
  * and clean up (which also honours --rm and the restart policy). No lock is held while the
  * container runs.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { CannotInvokeError, ExitCode, InvalidStateError, NetworkError, NoSuchContainerError, SkiffError } from '../define/errors.ts';
 import { checkTransition, type ContainerConfig } from '../domain/containers/model.ts';
 import { attach } from '../infra/oci/attach.ts';
 import { waitForExitCode } from '../infra/oci/exit-file.ts';
+import { FileLock } from '../infra/sys/flock.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { initLocked, isConmonOf, startCreatedLocked, startLocked, syncLocked } from './container-lifecycle.ts';
 import type { ContainerRunOptions, ContainerRunReport } from './container-reports.ts';
@@ -47,12 +49,22 @@ async function attachAndWait(ce: ContainerEngine, id: string, opts: AttachOpts, 
   if (!rec) throw new NoSuchContainerError(id);
   const config = rec.config;
   let undo: (() => void) | void = undefined;
+  // This skiff cleans up when the container exits, so conmon's exit command need not: the
+  // claim says so until the cleanup is done (or this skiff is gone, done or not).
+  fs.mkdirSync(ce.locksDir, { recursive: true, mode: 0o700 });
+  const claim = FileLock.tryAcquire(ce.cleanupClaimFile(id));
+  let cleaned = false;
+  const waitAndCleanup = async (conmonPid: number) => {
+    const code = await exitCodeAndCleanup(ce, id, conmonPid);
+    cleaned = true;
+    return code;
+  };
   try {
     if (config.logDriver === 'passthrough') {
       // conmon hands the container skiff's own stdio: nothing to attach to.
       rec = await ce.withLock(id, () => startLocked(ce, id));
       undo = opts.onStarted?.(id);
-      return { Id: id, ExitCode: await exitCodeAndCleanup(ce, id, rec.state.conmonPid) };
+      return { Id: id, ExitCode: await waitAndCleanup(rec.state.conmonPid) };
     }
     if (start) {
       rec = await ce.withLock(id, async () => {
@@ -84,9 +96,13 @@ async function attachAndWait(ce: ContainerEngine, id: string, opts: AttachOpts, 
       },
     });
     if (outcome === 'detached') return { Id: id, Detached: true };
-    return { Id: id, ExitCode: await exitCodeAndCleanup(ce, id, rec.state.conmonPid) };
+    return { Id: id, ExitCode: await waitAndCleanup(rec.state.conmonPid) };
   } finally {
     if (typeof undo === 'function') undo();
+    if (claim) {
+      if (cleaned) fs.rmSync(ce.cleanupClaimFile(id), { force: true });
+      claim.release();
+    }
   }
 }
 

@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import { libcFunc, lastErrno, SyscallError } from './libc.ts';
 
 const LOCK_EX = 2;
+const LOCK_NB = 4;
 const LOCK_UN = 8;
 const EINTR = 4;
+const EWOULDBLOCK = 11;
 
 export class FileLock {
   readonly #fd: number;
@@ -26,6 +28,20 @@ export class FileLock {
         fs.closeSync(fd);
         throw new SyscallError('flock', errno, path);
       }
+    }
+  }
+
+  /** The lock on `path` (created if missing) when no one else holds it, else undefined. */
+  static tryAcquire(path: string): FileLock | undefined {
+    const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    const flock = libcFunc('int flock(int fd, int op)');
+    for (;;) {
+      if (flock(fd, LOCK_EX | LOCK_NB) === 0) return new FileLock(fd);
+      const errno = lastErrno();
+      if (errno === EINTR) continue;
+      fs.closeSync(fd);
+      if (errno === EWOULDBLOCK) return undefined;
+      throw new SyscallError('flock', errno, path);
     }
   }
 

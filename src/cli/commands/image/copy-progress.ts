@@ -8,11 +8,12 @@
  */
 import type { PullEvent } from '../../../engine/image-pull.ts';
 import type { PushEvent } from '../../../engine/image-push.ts';
+import { isTerminal } from '../../../infra/sys/terminal.ts';
 import type { CliContext } from '../../context.ts';
 
 export function copyProgress(ctx: CliContext, quiet: boolean): ((event: PullEvent | PushEvent) => void) | undefined {
   if (quiet) return undefined;
-  const tty = Boolean(process.stderr.isTTY);
+  const tty = isTerminal(2);
   const bar = (kind: string, digest: string) => `Copying ${kind} ${digest.replace(/^sha256:/, '')}`.slice(0, 'Copying blob '.length + 12);
   return (event) => {
     switch (event.kind) {

@@ -6,12 +6,13 @@
  * the pull ("^C", "^D", as promptui reports them). Written to stdout, as promptui writes.
  */
 import { SkiffError } from '../../../define/errors.ts';
+import { isTerminal } from '../../../infra/sys/terminal.ts';
 
 const pageSize = 5;
 
 /** The prompt, when stdin and stdout are both a terminal (else the short name cannot be asked about). */
 export function shortNamePrompt(): ((candidates: string[]) => Promise<string>) | undefined {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
+  if (!isTerminal(0) || !isTerminal(1)) return undefined;
   return (candidates) => selectPrompt('Please select an image', candidates);
 }
 

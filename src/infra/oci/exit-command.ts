@@ -1,0 +1,21 @@
+/**
+ * conmon's exit command, made to step aside for an attached skiff. A foreground `run` (or
+ * `start -a`, `attach`) waits for the exit itself and cleans up at once; the exit command
+ * conmon starts at the same moment would be a second skiff doing nothing but competing for
+ * the CPU. So the attached skiff holds a claim file locked (flock) while it owns the cleanup
+ * and removes the file once done; the exit command, a few lines of sh, waits for that lock
+ * and then runs the real cleanup only when the claim is still there: no attached skiff ever
+ * held it, or one died (even by kill -9, which drops the lock) before finishing.
+ */
+import { existsSync } from 'node:fs';
+
+const flockProgram = '/usr/bin/flock';
+
+/** $1 the claim file; the rest the cleanup command. A constant: nothing here is user input. */
+const script = 'if [ -e "$1" ]; then "$0" "$1" true; [ -e "$1" ] || exit 0; rm -f "$1"; fi; shift; exec "$@"';
+
+/** `command` behind the claim check; `command` itself where util-linux's flock is missing. */
+export function deferringExitCommand(claimFile: string, command: readonly string[]): string[] {
+  if (!existsSync(flockProgram)) return [...command];
+  return ['/bin/sh', '-c', script, flockProgram, claimFile, ...command];
+}
