@@ -92,6 +92,16 @@ bench_init() {
 # Measures both commands in one hyperfine run (shell command strings, as hyperfine takes
 # them) and prints skiff's median, Podman's median and skiff/podman. The optional prepare
 # commands run before every timed run of the matching command. A failing command fails.
+# The OCI runtimes to compare with, crun (skiff's default where it works) first: both engines
+# use the same one in each comparison. BENCH_RUNTIMES overrides ("runc", "crun runc").
+bench_runtimes() {
+  local rt
+  for rt in ${BENCH_RUNTIMES:-crun runc}; do
+    command -v "$rt" >/dev/null 2>&1 && echo "$rt"
+  done
+  return 0
+}
+
 compare() {
   local name=$1 skiff_cmd=$2 podman_cmd=$3 skiff_prep=${4:-} podman_prep=${5:-}
   local json

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rootless `run --rm IMG true` (--network none, runc), skiff vs Podman, both as an ordinary
+# Rootless `run --rm IMG true` (--network none; crun, then runc), skiff vs Podman, both as an ordinary
 # user (skiffbench, created with useradd when missing) with private stores under a temp
 # dir. Each engine keeps its pause process between runs, as it would for a real user.
 set -euo pipefail
@@ -38,6 +38,8 @@ tar -C "$rootfs" -cf "$rootfs.tar" .
 chmod 644 "$rootfs.tar"
 $SKIFF import -q "$rootfs.tar" bench/busybox >/dev/null
 if have_podman; then $PODMAN import -q "$rootfs.tar" bench/busybox >/dev/null; fi
-compare "rootless run --rm --network none IMG true" \
-  "$SKIFF --runtime runc run --rm --network none bench/busybox true" \
-  "$PODMAN --runtime runc run --rm --network none bench/busybox true"
+for rt in $(bench_runtimes); do
+  compare "rootless run --rm --network none IMG true ($rt)" \
+    "$SKIFF --runtime $rt run --rm --network none bench/busybox true" \
+    "$PODMAN --runtime $rt run --rm --network none bench/busybox true"
+done

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `run --rm IMG true` with --network none, skiff vs Podman, same runtime (runc).
+# `run --rm IMG true` with --network none, skiff vs Podman, with the same runtime: crun, then runc.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init
 bench_busybox_image bench/busybox
-compare "run --rm --network none IMG true" \
-  "$SKIFF --runtime runc run --rm --network none bench/busybox true" \
-  "$PODMAN --runtime runc run --rm --network none bench/busybox true"
+for rt in $(bench_runtimes); do
+  compare "run --rm --network none IMG true ($rt)" \
+    "$SKIFF --runtime $rt run --rm --network none bench/busybox true" \
+    "$PODMAN --runtime $rt run --rm --network none bench/busybox true"
+done
