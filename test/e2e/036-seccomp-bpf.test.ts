@@ -108,9 +108,15 @@ describe('seccomp programs compiled once for crun', { skip: crun.skip }, () => {
     for (const [f, mtime] of before) assert.equal(statSync(join(cacheDir, f)).mtimeMs, mtime, `${f} reused`);
 
     for (const damage of [
-      (text: Buffer) => Buffer.from('garbage'),
+      () => Buffer.from('garbage'),
       (text: Buffer) => Buffer.concat([Buffer.from('{"lib":"/usr/lib/nowhere/libseccomp.so.2","sig":"1:2:3"}\n'), text.subarray(text.indexOf(10) + 1)]),
       (text: Buffer) => text.subarray(0, text.length - 3),
+      // another section's program under this name: never taken for this one
+      (text: Buffer) => {
+        const end1 = text.indexOf(10);
+        const end2 = text.indexOf(10, end1 + 1);
+        return Buffer.concat([text.subarray(0, end1 + 1), Buffer.from('{"defaultAction":"SCMP_ACT_ALLOW"}\n'), text.subarray(end2 + 1)]);
+      },
     ]) {
       for (const f of before.keys()) writeFileSync(join(cacheDir, f), damage(readFileSync(join(cacheDir, f))));
       const id = await initialised([]);

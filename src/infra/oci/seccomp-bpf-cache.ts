@@ -11,7 +11,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeSeccompBpf, seccompNeedsRuntime, loadedLibseccompFile } from '../sys/libseccomp.ts';
 import { randomBytes } from '../sys/random.ts';
-import { sha256Hex } from '../storage/ids.ts';
 import type { RuntimeSpec, Seccomp } from './runtime-spec.ts';
 
 export const seccompBpfAnnotation = 'run.oci.seccomp_bpf_data';
@@ -23,15 +22,38 @@ interface EntryHeader {
   sig: string;
 }
 
-const keys = new WeakMap<Seccomp, string>();
+/**
+ * An entry is a header line, the section as JSON on one line, then the program: a hit is
+ * checked against the whole section, so the name needs no cryptographic hash (node:crypto's
+ * first hash costs ~6 ms, more than the rest of this file).
+ */
+interface Entry {
+  header: EntryHeader;
+  section: string;
+  bpf: Buffer;
+}
 
-function keyOf(seccomp: Seccomp): string {
-  let key = keys.get(seccomp);
-  if (key === undefined) {
-    key = sha256Hex(`${process.arch}\0${JSON.stringify(seccomp)}`);
-    keys.set(seccomp, key);
+const sections = new WeakMap<Seccomp, string>();
+
+function sectionText(seccomp: Seccomp): string {
+  let text = sections.get(seccomp);
+  if (text === undefined) {
+    text = JSON.stringify(seccomp);
+    sections.set(seccomp, text);
   }
-  return key;
+  return text;
+}
+
+/** 64 bits of FNV-1a (two 32-bit lanes), as hex: a file name, not a proof of identity. */
+function nameFor(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
+  }
+  return `${process.arch}-${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 function fileSignature(file: string): string | undefined {
@@ -48,27 +70,33 @@ function isProgram(bpf: Buffer): boolean {
   return bpf.length > 0 && bpf.length % 8 === 0;
 }
 
-function readEntry(file: string): Buffer | undefined {
+function parseEntry(data: Buffer): Entry | undefined {
+  const end1 = data.indexOf(10);
+  const end2 = end1 < 0 ? -1 : data.indexOf(10, end1 + 1);
+  if (end2 < 0) return undefined;
+  try {
+    const header = JSON.parse(data.subarray(0, end1).toString('utf8')) as EntryHeader;
+    return { header, section: data.subarray(end1 + 1, end2).toString('utf8'), bpf: data.subarray(end2 + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+function readEntry(file: string, section: string): Buffer | undefined {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
   } catch {
     return undefined;
   }
-  const nl = data.indexOf(10);
-  if (nl < 0) return undefined;
-  let header: EntryHeader;
-  try {
-    header = JSON.parse(data.subarray(0, nl).toString('utf8')) as EntryHeader;
-  } catch {
-    return undefined;
-  }
+  const entry = parseEntry(data);
+  if (!entry || entry.section !== section || !isProgram(entry.bpf)) return undefined;
+  const { header } = entry;
   if (typeof header.lib !== 'string' || fileSignature(header.lib) !== header.sig) return undefined;
-  const bpf = data.subarray(nl + 1);
-  return isProgram(bpf) ? bpf : undefined;
+  return entry.bpf;
 }
 
-function compileEntry(seccomp: Seccomp, dir: string, file: string): Buffer {
+function compileEntry(seccomp: Seccomp, section: string, dir: string, file: string): Buffer {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}`);
   try {
@@ -83,7 +111,7 @@ function compileEntry(seccomp: Seccomp, dir: string, file: string): Buffer {
     const sig = lib === undefined ? undefined : fileSignature(lib);
     if (!isProgram(bpf) || lib === undefined || sig === undefined) throw new Error('libseccomp made no program');
     const header: EntryHeader = { lib, sig };
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bpf]), { mode: 0o600 });
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n${section}\n`), bpf]), { mode: 0o600 });
     // rename: a reader sees the old entry or the whole new one, never half of it
     fs.renameSync(tmp, file);
     return bpf;
@@ -100,11 +128,12 @@ function compileEntry(seccomp: Seccomp, dir: string, file: string): Buffer {
  */
 export function cachedSeccompBpf(seccomp: Seccomp, dir: string): string | undefined {
   if (seccompNeedsRuntime(seccomp)) return undefined;
-  const file = path.join(dir, keyOf(seccomp));
-  let bpf = readEntry(file);
+  const section = sectionText(seccomp);
+  const file = path.join(dir, nameFor(section));
+  let bpf = readEntry(file, section);
   if (!bpf) {
     try {
-      bpf = compileEntry(seccomp, dir, file);
+      bpf = compileEntry(seccomp, section, dir, file);
     } catch {
       return undefined;
     }

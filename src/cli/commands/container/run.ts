@@ -23,7 +23,8 @@ export const command: CommandSpec = {
       create,
       pull: await pullOptionsFrom(ctx, flags),
       detach,
-      streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+      // stdin only with -i: opening process.stdin costs a few ms even for /dev/null
+      streams: { ...(create.interactive ? { stdin: process.stdin } : {}), stdout: process.stdout, stderr: process.stderr },
       ...(detachKeys !== undefined ? { detachKeys } : {}),
       ...(flags.bool('sig-proxy') ? { onStarted: (id: string) => proxySignals(engine, id) } : {}),
     });
