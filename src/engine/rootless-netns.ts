@@ -23,6 +23,7 @@ import {
   ensureRootlessNetns,
   removeRootlessForwards,
   rootlessNetnsEnter,
+  rootlessNetnsEnv,
   rootlessNetnsLock,
   stopRootlessNetns,
   type HostPortForward,
@@ -43,7 +44,7 @@ function namespaceOf(ce: ContainerEngine): RootlessNetns {
 }
 
 async function contextIn(ce: ContainerEngine, ns: RootlessNetns): Promise<NetavarkContext> {
-  return { ...(await ce.engine.networks.netavarkContext()), enter: rootlessNetnsEnter(ns) };
+  return { ...(await ce.engine.networks.netavarkContext()), enter: rootlessNetnsEnter(ns), env: rootlessNetnsEnv(ns) };
 }
 
 /** netavark's context inside the user's rootless-netns: `network connect`, `disconnect`, `reload`. */

@@ -3,7 +3,7 @@
 // `-p` reaches a container from the host (slirp4netns → netavark's DNAT), and removing the
 // last container stops the rootless-netns's slirp4netns.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
@@ -94,6 +94,25 @@ describe('rootless bridge networks (rootless-netns)', { skip, concurrency: false
     await user.runOk(['run', '-d', '--name', 'brief', '--network', 'n1', IMAGE, 'sleep', '0.3']);
     await waitFor('the exit command to stop the rootless-netns', () => slirpsOf(user).length === 0, 10_000);
     await user.runOk(['rm', 'brief']);
+  });
+
+  test('legacy iptables: netavark in the rootless-netns takes its lock in the user\'s directory, not /run', async () => {
+    // iptables-legacy as `iptables`, as on hosts whose alternatives point there: its lock,
+    // /run/xtables.lock, is not writable from the user namespace.
+    const legacy = join(user.dir, 'legacy-iptables');
+    mkdirSync(legacy, { mode: 0o755 });
+    for (const tool of ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']) {
+      symlinkSync(`/usr/sbin/${tool.replace(/^(ip6?tables)/, '$1-legacy')}`, join(legacy, tool));
+    }
+    const port = await freePorts();
+    await user.runOk(['run', '-d', '--name', 'legacy', '--network', 'n1', '-p', `${port}:80`, IMAGE, ...httpd('legacy')], { pathPrefix: legacy });
+    assert.equal(await retry(() => httpGet('127.0.0.1', port, '/page.html'), 30), 'hello from legacy\n');
+    const netns = join(user.runtimeDir, 'skiff', 'rootless-netns', 'netns');
+    const lock = `XTABLES_LOCKFILE=${join(user.dir, 'check.lock')}`;
+    const rules = await user.runOk(['unshare', 'env', lock, 'nsenter', `--net=${netns}`, 'iptables-legacy', '-t', 'nat', '-S']);
+    assert.match(rules, new RegExp(`--dport ${port} .*-j NETAVARK-DN-`), 'the port forward is a legacy rule');
+    await user.runOk(['rm', '-f', '-t', '0', 'legacy'], { pathPrefix: legacy });
+    await waitFor('no slirp4netns left', () => slirpsOf(user).length === 0, 5000);
   });
 
   test('containers started at once share one rootless-netns; removing both at once stops it', async () => {

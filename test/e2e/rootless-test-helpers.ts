@@ -107,9 +107,10 @@ export class UserEnv {
     return join(this.runtimeDir, 'skiff', 'pause.pid');
   }
 
-  run(args: string[]): Promise<UserRun> {
+  /** `pathPrefix`: directories searched before the usual PATH (stand-in programs). */
+  run(args: string[], opts: { pathPrefix?: string } = {}): Promise<UserRun> {
     const env = [
-      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      `PATH=${opts.pathPrefix ? `${opts.pathPrefix}:` : ''}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       `HOME=${this.user.home}`,
       `USER=${this.user.name}`,
       `XDG_RUNTIME_DIR=${this.runtimeDir}`,
@@ -130,8 +131,8 @@ export class UserEnv {
     });
   }
 
-  async runOk(args: string[]): Promise<string> {
-    const r = await this.run(args);
+  async runOk(args: string[], opts: { pathPrefix?: string } = {}): Promise<string> {
+    const r = await this.run(args, opts);
     if (r.code !== 0) throw new Error(`skiff ${args.join(' ')} (as ${this.user.name}) exited ${r.code}\n${r.stderr}`);
     return r.stdout;
   }

@@ -65,6 +65,8 @@ export interface NetavarkContext {
   lockFile: string;
   /** argv run before netavark, to run it in another namespace (the rootless-netns's nsenter) */
   enter?: readonly string[];
+  /** variables added to netavark's environment (the rootless-netns's iptables lock file) */
+  env?: Readonly<Record<string, string>>;
 }
 
 const defaultDirs = ['/usr/local/libexec/podman', '/usr/local/lib/podman', '/usr/libexec/podman', '/usr/lib/podman'];
@@ -106,7 +108,8 @@ function runLocked(ctx: NetavarkContext, args: string[], input: string): Promise
   fs.mkdirSync(ctx.configDir, { recursive: true, mode: 0o755 });
   fs.mkdirSync(path.dirname(ctx.lockFile), { recursive: true, mode: 0o755 });
   const argv = [...(ctx.enter ?? []), bin, ...baseArgs(ctx), ...args];
-  return withFileLock(ctx.lockFile, () => runProgram(argv[0]!, argv.slice(1), { debianPackage: 'netavark', displayName: 'netavark', input }));
+  const env = ctx.env ? { ...process.env, ...ctx.env } : undefined;
+  return withFileLock(ctx.lockFile, () => runProgram(argv[0]!, argv.slice(1), { debianPackage: 'netavark', displayName: 'netavark', input, ...(env ? { env } : {}) }));
 }
 
 /** netavark's version, `1.4.0` from its `netavark 1.4.0`. */

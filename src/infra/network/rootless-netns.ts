@@ -65,6 +65,16 @@ export function rootlessNetnsEnter(ns: RootlessNetns): string[] {
   return ['nsenter', `--net=${ns.netns}`, '--'];
 }
 
+/**
+ * Environment for netavark in the namespace. iptables takes /run/xtables.lock, which in the
+ * user namespace belongs to an unmapped root: legacy iptables then fails ("can't open lock
+ * file"). Podman gives netavark a private /run for this; pointing iptables' lock at the
+ * user's own directory does the same for what netavark runs, without a mount namespace.
+ */
+export function rootlessNetnsEnv(ns: RootlessNetns): Record<string, string> {
+  return { XTABLES_LOCKFILE: path.join(path.dirname(ns.netns), 'xtables.lock') };
+}
+
 /** The running rootless-netns, else a new one (a stale one is cleared first). Hold the lock. */
 export async function ensureRootlessNetns(dir: string, slirp4netns: string): Promise<RootlessNetns> {
   const f = files(dir);
