@@ -6,6 +6,7 @@
 import { pullFromTransport, sourceTransport } from '../domain/images/pull-transport.ts';
 import { InvalidArgumentError, SkiffError } from '../define/errors.ts';
 import { resolvePullNames, type PullCandidate } from '../domain/images/pull/pull-names.ts';
+import { localNameForShortName } from '../domain/images/resolve.ts';
 import { recordShortNameAlias } from '../domain/images/pull/short-name-aliases.ts';
 import { listRemoteTags, pullReference, type PullEvent, type PullImageOptions } from '../domain/images/pull/pull-image.ts';
 import { loadRegistriesConf } from '../infra/config/registries-conf.ts';
@@ -50,6 +51,7 @@ export async function pullImage(store: Store, name: string, opts: ImagePullOptio
   }
   const conf = loadRegistriesConf();
   const parallel = await parallelCopies();
+  if (!opts.allTags) name = localNameForShortName(store.images, name.replace(/^docker:\/\//, '')) ?? name;
   const resolved = resolvePullNames(name, conf, opts.selectImage !== undefined && !opts.allTags);
   const pullOpts: PullImageOptions = { ...opts, parallel };
   if (resolved.alias) opts.onEvent?.({ kind: 'alias', ...resolved.alias });

@@ -81,7 +81,16 @@ describe('short names as root, without a prompt', () => {
     ]);
   });
 
+  test('a short name that a local image answers to pulls that image\'s name: no search, even in enforcing mode', async () => {
+    env.writeConfig('registries', conf('enforcing'));
+    const r = await env.run(['pull', '--retry=0', 'skiffbox:1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.startsWith(`Trying to pull ${registry.host}/skiffbox:1...\n`), r.stderr);
+    assert.doesNotMatch(r.stderr, /Resolving|127\.0\.0\.1:1/);
+  });
+
   test('enforcing needs stdin and stdout on a terminal: stdout to a file is refused', async () => {
+    await env.runOk(['rmi', '-a', '-f']);
     env.writeConfig('registries', conf('enforcing'));
     const r = await drive(onTerminal([skiffBin, ...env.globalArgs(), 'pull', 'skiffbox:1'], join(env.dir, 'out')), { ...process.env, ...env.env } as NodeJS.ProcessEnv);
     assert.equal(r.code, 125);
@@ -89,6 +98,7 @@ describe('short names as root, without a prompt', () => {
   });
 
   test('disabled on a terminal: no prompt, every search registry tried', async () => {
+    await env.runOk(['rmi', '-a', '-f']);
     env.writeConfig('registries', conf('disabled'));
     const r = await drive(onTerminal([skiffBin, ...env.globalArgs(), 'pull', '--retry=0', 'skiffbox:1']), { ...process.env, ...env.env } as NodeJS.ProcessEnv);
     assert.equal(r.code, 0, r.out);
@@ -154,6 +164,7 @@ describe('short names on a terminal: the prompt and the recorded alias (rootless
   });
 
   test('the recorded alias then decides, with no prompt and no terminal', async () => {
+    assert.equal((await asUser([skiffBin, 'rmi', 'skiffbox:1'])).code, 0);
     const r = await asUser([skiffBin, 'pull', 'skiffbox:1']);
     assert.equal(r.code, 0, r.out);
     assert.ok(r.out.startsWith(`Resolved "skiffbox" as an alias (${aliasFile})\nTrying to pull ${registry.host}/skiffbox:1...\n`), r.out);

@@ -69,3 +69,21 @@ export function getImage(store: ImageStore, nameOrId: string): ImageRecord {
   if (!img) throw new NoSuchImageError(nameOrId);
   return img;
 }
+
+/**
+ * The stored full name a short name answers to (`busybox:1` → `quay.io/x/busybox:1`), as
+ * findImage would pick it; undefined for a qualified name, a digest, or no match. `pull`
+ * pulls that name rather than searching registries (libimage: a short name matching a local
+ * image "must use its name", containers/podman#12178).
+ */
+export function localNameForShortName(store: ImageStore, input: string): string | undefined {
+  let parsed;
+  try {
+    parsed = parseName(input);
+  } catch {
+    return undefined;
+  }
+  if (parsed.domain !== undefined || parsed.digest !== undefined) return undefined;
+  for (const candidate of lookupCandidates(input)) if (store.byName(candidate)) return candidate;
+  return store.allNames().find((n) => matchesShortName(n.name, input))?.name;
+}
