@@ -9,7 +9,7 @@ cd "$repo"
 packages=(
   conmon crun runc uidmap slirp4netns passt netavark aardvark-dns iptables catatonit
   golang-github-containers-common busybox-static docker-registry skopeo umoci
-  hyperfine apache2-utils zstd sqlite3 ca-certificates debootstrap fuse-overlayfs
+  hyperfine apache2-utils zstd sqlite3 ca-certificates debootstrap fuse-overlayfs openssh-client
 )
 local_node="$repo/.tools/node/node_modules/node/bin/node"
 notes=()

@@ -204,6 +204,7 @@ async function runInstruction(engine: Engine, ins: Instruction, state: StageStat
     mountContext: {
       contextDir: ctx.opts.contextDir,
       secrets: ctx.opts.secrets ?? new Map(),
+      ssh: ctx.opts.ssh ?? new Map(),
       resolveFrom: async (ref) => {
         const earlier = ctx.stages.find((s) => s.index < ctx.stage.index && (s.name === ref.toLowerCase() || String(s.index) === ref));
         return earlier ? { image: ctx.results.get(earlier.index), stage: true } : { image: await engine.images.ensureImage(ref, ctx.opts.pull ?? 'missing'), stage: false };

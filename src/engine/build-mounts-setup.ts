@@ -11,13 +11,17 @@
  *   context nor an image is ever changed.
  * - secret: the `--secret`'s content in a private file under the run root, read-only.
  * - tmpfs: the container's own tmpfs.
+ * - ssh: a socket of skiff's under the run root, with the mount's owner and mode: an
+ *   ssh-agent holding the `--ssh` keys, or a relay to the agent socket given. SSH_AUTH_SOCK
+ *   names the first one in the step's environment (never in the image).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from '../define/errors.ts';
-import type { BindRunMount, CacheRunMount, RunMount, SecretRunMount } from '../domain/build/build-mounts.ts';
+import type { BindRunMount, CacheRunMount, RunMount, SecretRunMount, SshRunMount } from '../domain/build/build-mounts.ts';
 import { cacheDirName } from '../domain/build/build-mounts.ts';
 import { readSecret, type BuildSecret } from '../domain/build/build-secrets.ts';
+import type { BuildSshSource } from '../domain/build/build-ssh.ts';
 import { resolveInRoot } from '../domain/containers/spec/resolve-user.ts';
 import { isRootless } from '../infra/config/paths.ts';
 import type { ImageRecord } from '../infra/storage/records.ts';
@@ -26,6 +30,8 @@ import type { Engine } from './engine.ts';
 export interface RunMountContext {
   contextDir: string;
   secrets: ReadonlyMap<string, BuildSecret>;
+  /** `--ssh` agents, by id, for type=ssh */
+  ssh: ReadonlyMap<string, BuildSshSource>;
   /** a `from=` reference: an earlier stage's image (stage true), else an image by name */
   resolveFrom: (ref: string) => Promise<{ image: ImageRecord | undefined; stage: boolean }>;
 }
@@ -35,6 +41,8 @@ export interface PreparedRunMounts {
   mounts: string[];
   /** the container paths mounted over, whose mount points must not end up in the layer */
   targets: string[];
+  /** variables the step's process gets (SSH_AUTH_SOCK) */
+  env: string[];
   /** undoes what prepareRunMounts did; safe to call once */
   release: () => void;
 }
@@ -73,7 +81,7 @@ export async function prepareRunMounts(engine: Engine, mounts: readonly RunMount
     }
     return work;
   };
-  const out: PreparedRunMounts = { mounts: [], targets: [], release };
+  const out: PreparedRunMounts = { mounts: [], targets: [], env: [], release };
   const locked = new Set<string>();
   try {
     for (const [n, m] of mounts.entries()) {
@@ -83,6 +91,11 @@ export async function prepareRunMounts(engine: Engine, mounts: readonly RunMount
         const source = secretFile(engine, m, ctx.secrets, undo);
         if (source === undefined) continue;
         out.mounts.push(mountText(['type=bind', `source=${source}`, `destination=${m.target}`, 'ro']));
+      } else if (m.type === 'ssh') {
+        const source = await sshSocket(engine, m, ctx.ssh, undo);
+        if (source === undefined) continue;
+        out.mounts.push(mountText(['type=bind', `source=${source}`, `destination=${m.target}`]));
+        if (!out.env.some((e) => e.startsWith('SSH_AUTH_SOCK='))) out.env.push(`SSH_AUTH_SOCK=${m.target}`);
       } else if (m.type === 'cache' && m.from === undefined) {
         const source = await cacheDir(engine, m, locked, undo);
         out.mounts.push(mountText(['type=bind', `source=${source}`, `destination=${m.target}`, m.readOnly ? 'ro' : 'rw']));
@@ -116,6 +129,25 @@ function secretFile(engine: Engine, m: SecretRunMount, secrets: ReadonlyMap<stri
   fs.chownSync(file, m.uid, m.gid);
   fs.chmodSync(file, m.mode);
   return file;
+}
+
+/** The agent's socket for the step, or undefined when the build has none and it is optional. */
+async function sshSocket(engine: Engine, m: SshRunMount, sources: ReadonlyMap<string, BuildSshSource>, undo: (() => void)[]): Promise<string | undefined> {
+  const source = sources.get(m.id);
+  if (!source) {
+    if (m.required) throw new InvalidArgumentError(`ssh required but no ssh with id ${JSON.stringify(m.id)} found`);
+    return undefined;
+  }
+  fs.mkdirSync(engine.store.paths.runRoot, { recursive: true, mode: 0o700 });
+  const dir = fs.mkdtempSync(path.join(engine.store.paths.runRoot, 'build-ssh-'));
+  undo.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { relaySocket, startSshAgent } = await import('../infra/sys/ssh-agent.ts');
+  const socket = path.join(dir, 'agent.sock');
+  const service = source.kind === 'socket' ? await relaySocket(socket, source.path) : await startSshAgent(socket, source.paths);
+  undo.push(() => service.close());
+  fs.chownSync(socket, m.uid, m.gid);
+  fs.chmodSync(socket, m.mode);
+  return socket;
 }
 
 /** The cache's directory, made on first use; with sharing=locked|private, locked until release. */

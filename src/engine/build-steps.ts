@@ -60,7 +60,12 @@ export async function runStep(engine: Engine, input: RunStepInput, useLayer: (di
     const flags = input.flags ?? [];
     const wanted = runNetwork(flags);
     if (wanted !== 'default') network = wanted;
-    const mounts = mountFlags(flags).map((m) => parseRunMount(m, input.config.WorkingDir ?? '/'));
+    let sshCount = 0;
+    const mounts = mountFlags(flags).map((m) => {
+      const mount = parseRunMount(m, input.config.WorkingDir ?? '/', sshCount);
+      if (mount.type === 'ssh') sshCount++;
+      return mount;
+    });
     if (mounts.length) {
       if (!input.mountContext) throw new InvalidArgumentError('RUN --mount is not available here');
       prepared = await prepareRunMounts(engine, mounts, input.mountContext);
@@ -74,7 +79,7 @@ export async function runStep(engine: Engine, input: RunStepInput, useLayer: (di
       image: input.image.id,
       entrypoint: '',
       command: input.argv,
-      env: input.argEnv,
+      env: [...input.argEnv, ...(prepared?.env ?? [])],
       network: [network],
       ...(input.config.WorkingDir ? { workdir: input.config.WorkingDir } : {}),
       ...(input.config.User ? { user: input.config.User } : {}),

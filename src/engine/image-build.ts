@@ -18,6 +18,7 @@ import { planStages, parseContainerfile, type StageSpec } from '../domain/build/
 import { keyValueMap, parsePlatform, platformArgs, timestampIso, type BuildPlatform } from '../domain/build/build-args.ts';
 import { mountSources } from '../domain/build/build-mounts.ts';
 import type { BuildSecret } from '../domain/build/build-secrets.ts';
+import type { BuildSshSource } from '../domain/build/build-ssh.ts';
 import { isIgnored, parseIgnoreFile } from '../domain/build/ignore-file.ts';
 import { processWord, processWords } from '../domain/build/substitute.ts';
 import { normalizeName } from '../domain/images/normalize-name.ts';
@@ -69,6 +70,8 @@ export interface BuildOptions {
   cacheTo?: string[];
   /** `--secret`s, by id, for RUN --mount=type=secret */
   secrets?: ReadonlyMap<string, BuildSecret>;
+  /** `--ssh` agents, by id, for RUN --mount=type=ssh */
+  ssh?: ReadonlyMap<string, BuildSshSource>;
 }
 
 export interface BuildOutput {

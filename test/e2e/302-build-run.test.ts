@@ -4,15 +4,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
 import { SkiffEnv } from '../helpers/skiff.ts';
-import { BuildContexts } from './build-test-helpers.ts';
+import { BuildContexts, debianRootfs, noDebootstrap } from './build-test-helpers.ts';
 import { ensureUser, rootlessSkipReason, UserEnv } from './rootless-test-helpers.ts';
 
 /** Every regular file under `dir` whose content holds `needle` (files that vanish meanwhile are skipped). */
@@ -222,30 +221,6 @@ describe('build: RUN mounts, secrets, COPY/ADD options', () => {
     }
   });
 });
-
-/** A Debian bookworm minbase root file system as a tar, made once per machine with debootstrap, apt's caches emptied. */
-function debianRootfs(): string {
-  const dir = join(tmpdir(), 'skiff-fixture-debian-bookworm');
-  const tar = join(dir, 'rootfs.tar');
-  if (existsSync(tar)) return tar;
-  const work = mkdtempSync(`${dir}.build-`);
-  try {
-    execFileSync('debootstrap', ['--variant=minbase', 'bookworm', join(work, 'rootfs')], { stdio: 'pipe' });
-    execFileSync('sh', ['-c', 'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*_*', 'sh', join(work, 'rootfs')]);
-    mkdirSync(join(work, 'out'));
-    execFileSync('tar', ['-C', join(work, 'rootfs'), '-cf', join(work, 'out', 'rootfs.tar'), '.']);
-    try {
-      renameSync(join(work, 'out'), dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  return tar;
-}
-
-const noDebootstrap = existsSync('/usr/sbin/debootstrap') ? false : 'needs debootstrap (apt-get install debootstrap) and Debian\'s mirror';
 
 describe('build: apt-get with a cache mount in a debootstrap image', { skip: noDebootstrap }, () => {
   const env = new SkiffEnv();

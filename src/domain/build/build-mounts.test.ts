@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidArgumentError } from '../../define/errors.ts';
 import { cacheDirName, mountFlags, mountSources, parseRunMount, runNetwork, splitFields } from './build-mounts.ts';
 
 test('cache mounts: defaults as Buildah, id from the target, relative targets from the workdir', () => {
@@ -39,7 +38,6 @@ test('tmpfs and secret mounts', () => {
   });
   assert.throws(() => parseRunMount('type=secret,target=/x', '/'), /secret should have syntax id=id/);
   assert.throws(() => parseRunMount('type=secret,id=../x', '/'), /must not contain/);
-  assert.throws(() => parseRunMount('type=ssh', '/'), (e) => e instanceof InvalidArgumentError && /invalid mount type "ssh"/.test(e.message));
 });
 
 test('--mount and --network options of an instruction', () => {
@@ -60,4 +58,14 @@ test('cache ids become one safe path component, distinct for distinct ids', () =
     assert.ok(!n.includes('/') && !n.includes('.') && n !== '' && n.length < 255, n);
   }
   assert.equal(cacheDirName('go-build'), 'go-build');
+});
+
+test('ssh mounts: /run/buildkit/ssh_agent.<n> unless a target is given, id default', () => {
+  assert.deepEqual(parseRunMount('type=ssh', '/app'), { type: 'ssh', id: 'default', target: '/run/buildkit/ssh_agent.0', required: false, mode: 0o600, uid: 0, gid: 0 });
+  assert.deepEqual(parseRunMount('type=ssh,id=gh,target=agent,required,mode=0660,uid=1,gid=2', '/app', 1), {
+    type: 'ssh', id: 'gh', target: '/app/agent', required: true, mode: 0o660, uid: 1, gid: 2,
+  });
+  assert.equal((parseRunMount('type=ssh', '/', 2) as { target: string }).target, '/run/buildkit/ssh_agent.2');
+  assert.throws(() => parseRunMount('type=ssh,source=x', '/'), /source: invalid mount option for type=ssh/);
+  assert.throws(() => parseRunMount('type=nope,target=/x', '/'), /use bind, cache, tmpfs, secret or ssh/);
 });

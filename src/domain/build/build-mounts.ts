@@ -63,7 +63,19 @@ export interface SecretRunMount extends MountBase {
   gid: number;
 }
 
-export type RunMount = BindRunMount | CacheRunMount | TmpfsRunMount | SecretRunMount;
+/** An `--ssh` agent of the build, as a socket; SSH_AUTH_SOCK names the first one. */
+export interface SshRunMount extends MountBase {
+  type: 'ssh';
+  /** the `--ssh` id */
+  id: string;
+  /** fail when the build has no such agent (else the mount is skipped) */
+  required: boolean;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+export type RunMount = BindRunMount | CacheRunMount | TmpfsRunMount | SecretRunMount | SshRunMount;
 
 /** Splits on commas outside double quotes (Docker reads --mount as one CSV record). */
 export function splitFields(text: string): string[] {
@@ -112,7 +124,11 @@ function targetPath(value: string | undefined, workdir: string): string {
  * One `--mount=` value. `workdir` is the step's working directory, for relative targets.
  * The type defaults to bind, as in Docker.
  */
-export function parseRunMount(text: string, workdir: string): RunMount {
+/**
+ * One `--mount` value. `sshIndex` numbers the RUN's ssh mounts, whose default target is
+ * `/run/buildkit/ssh_agent.<n>` as in Buildah and BuildKit.
+ */
+export function parseRunMount(text: string, workdir: string, sshIndex = 0): RunMount {
   const fields = splitFields(text).filter((f) => f !== '');
   const kv = fields.map((f) => {
     const eq = f.indexOf('=');
@@ -194,8 +210,22 @@ export function parseRunMount(text: string, workdir: string): RunMount {
       if (id.includes('/') || id === '.' || id === '..') throw new InvalidArgumentError(`secret id ${JSON.stringify(id)}: must not contain "/"`);
       return { type: 'secret', id, target: target ?? `/run/secrets/${id}`, ...m };
     }
+    case 'ssh': {
+      let id = 'default';
+      const m = { required: false, mode: 0o600, uid: 0, gid: 0 };
+      for (const { key, value } of rest) {
+        if (isTarget(key)) target = targetPath(value, workdir);
+        else if (key === 'id') id = needValue(key, value);
+        else if (key === 'required') m.required = parseBool(key, value);
+        else if (key === 'mode') m.mode = parseOctal('ssh mode', value);
+        else if (key === 'uid') m.uid = parseId('ssh uid', value);
+        else if (key === 'gid') m.gid = parseId('ssh gid', value);
+        else bad(key);
+      }
+      return { type: 'ssh', id, target: target ?? `/run/buildkit/ssh_agent.${sshIndex}`, ...m };
+    }
     default:
-      throw new InvalidArgumentError(`invalid mount type ${JSON.stringify(type)}: use bind, cache, tmpfs or secret`);
+      throw new InvalidArgumentError(`invalid mount type ${JSON.stringify(type)}: use bind, cache, tmpfs, secret or ssh`);
   }
 }
 

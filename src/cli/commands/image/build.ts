@@ -39,6 +39,7 @@ export const command: CommandSpec = {
     { name: 'rm', type: 'bool', default: true, description: 'Remove intermediate containers after a successful build' },
     { name: 'secret', type: 'stringArray', description: 'Secret file to expose to the build (id=ID,src=PATH or env=VAR)' },
     { name: 'squash', type: 'bool', description: 'squash all image layers into a single layer' },
+    { name: 'ssh', type: 'stringArray', description: 'SSH agent socket or keys to expose to the build. (format: default|<id>[=<socket>|<key>[,<key>]])' },
     { name: 'squash-all', type: 'bool', description: 'Squash all layers into a single layer' },
     { name: 'tag', short: 't', type: 'stringArray', description: 'tagged `name` to apply to the built image' },
     { name: 'target', type: 'string', description: 'set the target build stage to build' },
@@ -67,6 +68,8 @@ export const command: CommandSpec = {
     const target = flags.string('target');
     const { parseSecretFlags } = await import('../../../domain/build/build-secrets.ts');
     const secrets = parseSecretFlags(flags.array('secret'), process.cwd(), process.env);
+    const { parseSshFlags } = await import('../../../domain/build/build-ssh.ts');
+    const ssh = parseSshFlags(flags.array('ssh'), process.cwd(), process.env);
     const timestamp = flags.int('timestamp');
     const platform = buildPlatform(flags);
     const access = await registryAccess(flags);
@@ -94,6 +97,7 @@ export const command: CommandSpec = {
       cacheFrom: cacheRepos(flags, 'cache-from'),
       cacheTo: cacheRepos(flags, 'cache-to'),
       secrets,
+      ssh,
     }, {
       log: (line) => {
         if (!quiet) ctx.out(`${line}\n`);
