@@ -1,12 +1,14 @@
 /**
  * `ps`: containers as the database records them, without asking the runtime. A container
  * still marked live whose exit file exists (its exit command has not run yet, or never
- * will) is cleaned up on the way; that is one stat per live container.
+ * will), or whose conmon is gone (killed, or unable to write the exit file on a full disk),
+ * is brought up to date on the way; that is one stat and one kill(pid, 0) per live container.
  */
 import fs from 'node:fs';
 import { NoSuchContainerError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { healthStatusWord } from '../domain/containers/health.ts';
+import { processAlive } from '../infra/sys/process.ts';
 import { filterPredicate } from './container-batch.ts';
 import { stateWord } from './container-inspect.ts';
 import type { ContainerEngine } from './container-engine.ts';
@@ -26,7 +28,8 @@ async function reconcile(ce: ContainerEngine, records: ContainerRecord[]): Promi
   const out: ContainerRecord[] = [];
   for (const rec of records) {
     const id = rec.config.id;
-    if (!liveStates.includes(rec.state.status) || !fs.existsSync(ce.exitCodeFile(id))) {
+    const stale = () => fs.existsSync(ce.exitCodeFile(id)) || (rec.state.conmonPid > 0 && !processAlive(rec.state.conmonPid));
+    if (!liveStates.includes(rec.state.status) || !stale()) {
       out.push(rec);
       continue;
     }

@@ -19,9 +19,12 @@ import type { ContainerRunOptions, ContainerRunReport } from './container-report
 
 type AttachOpts = Omit<ContainerRunOptions, 'create' | 'detach'>;
 
+/** Errors after the container ran (its exit could not be recorded): they keep their own code. */
+const afterStart = new WeakSet<object>();
+
 /** Podman's run: a container that cannot be started is "cannot invoke" (126) unless not found (127). */
 function runError(err: unknown): unknown {
-  if (err instanceof NetworkError) return err;
+  if (err instanceof NetworkError || (typeof err === 'object' && err !== null && afterStart.has(err))) return err;
   if (err instanceof SkiffError && err.exitCode === ExitCode.engine) return new CannotInvokeError(err.message, { cause: err });
   return err;
 }
@@ -33,7 +36,16 @@ function attachedStreams(config: ContainerConfig): ('stdin' | 'stdout' | 'stderr
 }
 
 async function exitCodeAndCleanup(ce: ContainerEngine, id: string, conmonPid: number): Promise<number> {
-  const code = await waitForExitCode({ exitDir: ce.exitDir, containerId: id, ...(isConmonOf(conmonPid, id) ? { conmonPid } : {}) });
+  let code: number;
+  try {
+    code = await waitForExitCode({ exitDir: ce.exitDir, containerId: id, ...(isConmonOf(conmonPid, id) ? { conmonPid } : {}) });
+  } catch (err) {
+    // conmon ended without an exit code (it could not write one: a full disk): the record
+    // still learns that the container stopped, when the store can take the write
+    await ce.withLock(id, () => syncLocked(ce, id)).catch(() => undefined);
+    if (typeof err === 'object' && err !== null) afterStart.add(err);
+    throw err;
+  }
   await ce.withLock(id, () => syncLocked(ce, id)).catch((err: unknown) => {
     if (!(err instanceof NoSuchContainerError)) throw err;
   });

@@ -11,8 +11,16 @@ import { existsSync } from 'node:fs';
 
 const flockProgram = '/usr/bin/flock';
 
+/**
+ * How long the exit command waits for the attached skiff before cleaning up regardless. The
+ * wait must end: conmon waits for its exit command, and when conmon could not write the exit
+ * file (a full disk), the attached skiff waits for conmon. The cleanup is idempotent and takes
+ * the container's lock, so running it beside a slow owner is harmless.
+ */
+const claimWaitSeconds = 10;
+
 /** $1 the claim file; the rest the cleanup command. A constant: nothing here is user input. */
-const script = 'if [ -e "$1" ]; then "$0" "$1" true; [ -e "$1" ] || exit 0; rm -f "$1"; fi; shift; exec "$@"';
+const script = `if [ -e "$1" ]; then "$0" -w ${claimWaitSeconds} "$1" true; [ -e "$1" ] || exit 0; rm -f "$1"; fi; shift; exec "$@"`;
 
 /** `command` behind the claim check; `command` itself where util-linux's flock is missing. */
 export function deferringExitCommand(claimFile: string, command: readonly string[]): string[] {
