@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -295,5 +295,14 @@ describe('build: rootless', { skip: rootlessSkipReason(), concurrency: false }, 
     assert.equal(await user.runOk(['run', '--rm', 'rl', 'cat', '/art']), 'built\n');
     const again = await user.runOk(['build', '--no-cache', ...build.slice(1)]);
     assert.match(again, /wc -l < \/cache\/n"\n2\n/);
+  });
+
+  test('--ssh with a key file, as an unprivileged user: the agent socket is there for the RUN, and only for it', { skip: existsSync('/usr/bin/ssh-agent') ? false : 'needs ssh-agent' }, async () => {
+    const key = join(user.dir, 'id_ed25519');
+    execFileSync('/usr/sbin/runuser', ['-u', user.user.name, '--', 'ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const dir = contexts.make({ Containerfile: 'FROM localhost/busybox\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && stat -c "%a %u $SSH_AUTH_SOCK" "$SSH_AUTH_SOCK"\n' });
+    const out = await user.runOk(['build', '--no-cache', '--ssh', `default=${key}`, '-t', 'rlssh', dir]);
+    assert.match(out, /\n600 0 \/run\/buildkit\/ssh_agent\.0\n/);
+    assert.equal(await user.runOk(['run', '--rm', 'rlssh', 'sh', '-c', 'echo "[$SSH_AUTH_SOCK]"; ls /run/buildkit 2>&1 | wc -l']), '[]\n1\n');
   });
 });
