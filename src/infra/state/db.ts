@@ -4,8 +4,34 @@
  * `BEGIN IMMEDIATE` for every write so a read-modify-write never interleaves with another
  * process's. The schema is versioned; migrations run inside one write transaction.
  */
+import { statSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { SkiffError } from '../../define/errors.ts';
 import { migrations } from './schema.ts';
+
+const SQLITE_IOERR = 10;
+const SQLITE_FULL = 13;
+
+/**
+ * The database opened for reading only, when the disk is full: a WAL database cannot be read
+ * without its -shm file, and when no connection is open there is none and no room to make
+ * one. The last connection checkpointed everything into the main file when it closed (an
+ * empty or missing -wal says so), so that file, read as immutable, is the whole state; writes
+ * then fail with the reason. Undefined when that does not hold.
+ */
+function openForReadingOnFullDisk(path: string, err: unknown): DatabaseSync | undefined {
+  const code = Number((err as { errcode?: number }).errcode) & 0xff;
+  if (code !== SQLITE_IOERR && code !== SQLITE_FULL) return undefined;
+  if ((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) return undefined;
+  const url = new URL('file:');
+  url.pathname = path;
+  url.searchParams.set('immutable', '1');
+  try {
+    return new DatabaseSync(url, { readOnly: true });
+  } catch {
+    return undefined;
+  }
+}
 
 export type Row = Record<string, SQLInputValue>;
 
@@ -13,10 +39,23 @@ export class StateDb {
   readonly #db: DatabaseSync;
   #depth = 0;
   readonly #statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+  /** set when the disk was full at open: reads work, writes fail with this */
+  readonly #readOnlyBecause: string | undefined;
 
   constructor(path: string) {
-    this.#db = new DatabaseSync(path, { timeout: 60_000 });
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(path, { timeout: 60_000 });
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    } catch (err) {
+      db?.close();
+      const readOnly = openForReadingOnFullDisk(path, err);
+      if (!readOnly) throw err;
+      this.#db = readOnly;
+      this.#readOnlyBecause = `${path}: no space left on device`;
+      return;
+    }
+    this.#db = db;
     this.#migrate();
   }
 
@@ -55,6 +94,7 @@ export class StateDb {
   /** Runs fn in a write transaction (nested calls join the outer one). */
   write<T>(fn: () => T): T {
     if (this.#depth > 0) return fn();
+    if (this.#readOnlyBecause) throw new SkiffError(this.#readOnlyBecause);
     this.#db.exec('BEGIN IMMEDIATE');
     this.#depth++;
     try {
