@@ -94,6 +94,13 @@ const L = {
   netPrune: () => import('./commands/network/prune.ts'),
   netReload: () => import('./commands/network/reload.ts'),
   netRm: () => import('./commands/network/rm.ts'),
+  // volumes
+  volCreate: () => import('./commands/volume/create.ts'),
+  volExists: () => import('./commands/volume/exists.ts'),
+  volInspect: () => import('./commands/volume/inspect.ts'),
+  volLs: () => import('./commands/volume/ls.ts'),
+  volPrune: () => import('./commands/volume/prune.ts'),
+  volRm: () => import('./commands/volume/rm.ts'),
   // generic
   inspect: () => import('./commands/inspect.ts'),
   help: () => import('./commands/help.ts'),
@@ -212,6 +219,15 @@ const networkChildren: CommandEntry[] = [
   { name: 'rm', short: 'Remove networks', load: L.netRm },
 ];
 
+const volumeChildren: CommandEntry[] = [
+  { name: 'create', short: 'Create a new volume', load: L.volCreate },
+  { name: 'exists', short: 'volume exists', load: L.volExists },
+  { name: 'inspect', short: 'Display detailed information on one or more volumes', load: L.volInspect },
+  { name: 'ls', aliases: ['list'], short: 'List volumes', load: L.volLs },
+  { name: 'prune', short: 'Remove all unused volumes', load: L.volPrune },
+  { name: 'rm', aliases: ['remove'], short: 'Remove one or more volumes', load: L.volRm },
+];
+
 export const commands: CommandEntry[] = [
   ctr.attach,
   { name: 'build', short: 'Build an image using instructions from Containerfiles', load: L.imageBuild },
@@ -263,6 +279,7 @@ export const commands: CommandEntry[] = [
   { name: 'untag', short: 'Remove a name from a local image', load: L.imageUntag },
   ctr.update,
   { name: 'version', short: 'Display the Podman version information', load: L.version },
+  { name: 'volume', short: 'Manage volumes', children: volumeChildren },
   ctr.wait,
 ];
 

@@ -201,3 +201,20 @@ export class ContainerExistsError extends SkiffError {
     super(`${message}: container already exists`);
   }
 }
+
+/** Podman's ErrVolumeExists. */
+export class VolumeExistsError extends SkiffError {
+  override readonly code = 'volume-exists';
+  constructor(name: string) {
+    super(`volume with name ${name} already exists: volume already exists`);
+  }
+}
+
+/** Podman's ErrVolumeBeingUsed: `volume rm` of a volume containers use, exit 2 as Podman's. */
+export class VolumeInUseError extends SkiffError {
+  override readonly code = 'volume-in-use';
+  override readonly exitCode = 2;
+  constructor(name: string, containerIds: readonly string[]) {
+    super(`volume ${name} is being used by the following container(s): ${containerIds.join(', ')}: volume is being used`);
+  }
+}

@@ -34,7 +34,7 @@ import { resolveNamespaceFor } from './container-namespaces.ts';
 import { setupNetworkLocked, teardownNetworkLocked, type NetworkSetup } from './container-network.ts';
 import { adjustForRootless } from './rootless-spec.ts';
 import type { BatchReport, ContainerCleanupOptions, ContainerStartOptions } from './container-reports.ts';
-import { volumePathsFor } from './container-volumes.ts';
+import { releaseVolumes, volumePathsFor } from './container-volumes.ts';
 
 /** States in which conmon may be watching a process. */
 export const liveStates: ContainerStatus[] = ['created', 'running', 'paused', 'stopping'];
@@ -126,7 +126,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
         runFiles: prepareRunFiles(userdata, containerRunFilesOptions(config, conf, isRootless(), net.info)),
         conf,
         host: readHostInfo(),
-        volumePaths: volumePathsFor(ce, config, rootfs),
+        volumePaths: await volumePathsFor(ce, config, rootfs),
         devices: containerDevices(config),
         ...(config.init ? { initPath: findInit(config.initPath || conf.containers.initPath, conf.engine.helperBinariesDir) } : {}),
         resolveNamespace: (value, type) => ((value === 'bridge' || isUserModeNetwork(value)) && netnsPath ? `ns:${netnsPath}` : resolveNamespace(value, type)),
@@ -176,6 +176,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
     await networkReady?.catch(() => {});
     if (created) await teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'created', conmonPid: created.conmonPid } }, runtime);
     ce.unmountRootfs(id);
+    releaseVolumes(ce, config);
     await teardownNetworkLocked(ce, ce.byId(id) ?? rec);
     ce.repo.updateState(id, (s) => ({ ...s, mountPoint: '', pid: 0, conmonPid: 0, error: (err as Error).message }));
     throw err;
@@ -300,6 +301,7 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
     await runtimeGone;
   }
   if (rec.state.mountPoint) ce.unmountRootfs(id);
+  releaseVolumes(ce, config);
   if (config.healthcheck && wasLive) await import('./container-health.ts').then((h) => h.stopHealthTimer(rec));
   let next = ce.repo.updateState(id, (s) => ({
     ...s,

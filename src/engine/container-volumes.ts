@@ -1,14 +1,22 @@
 /**
  * Volumes a container mounts: named ones are created on first use under
  * `<root>/volumes/<name>/_data` (and recorded in the `volumes` table), anonymous ones are
- * named by create and removed with the container (`rm -v`, `--rm`). A new, empty volume
- * is filled with what the image has at the mount point, unless `nocopy`.
+ * named by create and removed with the container (`rm -v`, `--rm`). As in Podman, the first
+ * container to use a volume fills it with what the image has at the mount point when it is
+ * empty (unless `nocopy`), and gives it that directory's owner, mode and times (else the
+ * container user's ids); a volume made with `type`/`device` options is mounted while
+ * containers use it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerConfig } from '../domain/containers/model.ts';
-import { resolveInRoot } from '../domain/containers/spec/resolve-user.ts';
+import { resolveInRoot, resolveUser } from '../domain/containers/spec/resolve-user.ts';
+import { isMountVolume, volumeMountData, type VolumeConfig } from '../domain/volumes/volume.ts';
+import { isMounted } from '../infra/storage/overlay.ts';
+import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
+import { runProgram } from '../infra/sys/process.ts';
 import type { ContainerEngine } from './container-engine.ts';
+import { liveStates } from './container-lifecycle.ts';
 
 function volumeDir(ce: ContainerEngine, name: string): string {
   return path.join(ce.engine.store.paths.volumes, name, '_data');
@@ -38,35 +46,87 @@ function copyTree(src: string, dst: string): void {
   }
 }
 
-/** Creates the volume when it does not exist; returns its directory and whether it is new. */
-function ensureVolume(ce: ContainerEngine, name: string, anonymous: boolean): { dir: string; created: boolean } {
+/** The volume, created when it does not exist yet. */
+function ensureVolume(ce: ContainerEngine, name: string, anonymous: boolean): VolumeConfig {
   const db = ce.engine.store.db;
   const dir = volumeDir(ce, name);
-  const created = db.write(() => {
-    if (db.get('SELECT name FROM volumes WHERE name = ?', name)) return false;
+  const config = db.write(() => {
+    const row = db.get<{ config: string }>('SELECT config FROM volumes WHERE name = ?', name);
+    if (row) return JSON.parse(row.config) as VolumeConfig;
     fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const config = { Name: name, Driver: 'local', Mountpoint: dir, Labels: {}, Options: {}, Anonymous: anonymous };
-    db.run('INSERT INTO volumes (name, created, config) VALUES (?, ?, ?)', name, Date.now(), JSON.stringify(config));
-    return true;
+    const created: VolumeConfig = { Name: name, Driver: 'local', Mountpoint: dir, Labels: {}, Options: {}, Anonymous: anonymous, NeedsCopyUp: true, NeedsChown: true };
+    db.run('INSERT INTO volumes (name, created, config) VALUES (?, ?, ?)', name, Date.now(), JSON.stringify(created));
+    return created;
   });
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  return { dir, created };
+  return config;
+}
+
+/** Whether the container has a user namespace of its own (its ids are not the store's). */
+function ownUserNamespace(config: ContainerConfig): boolean {
+  const userns = config.namespaces.user;
+  return (userns !== '' && userns !== 'host') || (config.idMappings?.uidMap?.length ?? 0) > 0;
+}
+
+/** Mounts a `type`/`device` volume unless it is mounted already (another container uses it). */
+async function mountVolume(config: VolumeConfig): Promise<void> {
+  if (isMounted(config.Mountpoint)) return;
+  const data = volumeMountData(config);
+  const args = ['-t', config.Options['type'] ?? 'none', ...(data ? ['-o', data] : []), config.Options['device'] ?? 'none', config.Mountpoint];
+  await runProgram('mount', args, { debianPackage: 'mount' });
 }
 
 /** Host directories of the config's volume mounts, by destination (the rootfs is mounted). */
-export function volumePathsFor(ce: ContainerEngine, config: ContainerConfig, rootfs: string): Map<string, string> {
+export async function volumePathsFor(ce: ContainerEngine, config: ContainerConfig, rootfs: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const m of config.mounts) {
     if (m.type !== 'volume' || !m.name) continue;
-    const { dir, created } = ensureVolume(ce, m.name, config.anonymousVolumes.includes(m.name));
-    // Within the container's root: an image symlink must not lead the copy out to the host.
-    const inImage = resolveInRoot(rootfs, m.destination);
-    if (created && !m.options.includes('nocopy') && fs.existsSync(inImage) && fs.statSync(inImage).isDirectory() && fs.readdirSync(dir).length === 0) {
-      copyTree(inImage, dir);
-    }
+    const vol = ensureVolume(ce, m.name, config.anonymousVolumes.includes(m.name));
+    const dir = vol.Mountpoint;
+    if (isMountVolume(vol)) await mountVolume(vol);
+    if (vol.NeedsCopyUp || vol.NeedsChown) firstUse(ce, vol, config, rootfs, m.destination, m.options.includes('nocopy'));
     out.set(m.destination, dir);
   }
   return out;
+}
+
+/** What the first container to use a volume does to it, then records as done. */
+function firstUse(ce: ContainerEngine, vol: VolumeConfig, config: ContainerConfig, rootfs: string, destination: string, noCopy: boolean): void {
+  const dir = vol.Mountpoint;
+  // Within the container's root: an image symlink must not lead the copy out to the host.
+  const inImage = resolveInRoot(rootfs, destination);
+  const st = fs.statSync(inImage, { throwIfNoEntry: false });
+  if (vol.NeedsChown) {
+    if (st?.isDirectory()) {
+      fs.chownSync(dir, st.uid, st.gid);
+      fs.chmodSync(dir, st.mode & 0o7777);
+      fs.utimesSync(dir, st.atime, st.mtime);
+    } else if (!ownUserNamespace(config)) {
+      const user = resolveUser(rootfs, config.user, config.groupAdd);
+      fs.chownSync(dir, user.uid, user.gid);
+    }
+  }
+  if (vol.NeedsCopyUp && !noCopy && st?.isDirectory() && fs.readdirSync(dir).length === 0) copyTree(inImage, dir);
+  const done: VolumeConfig = { ...vol, NeedsCopyUp: false, NeedsChown: false };
+  const db = ce.engine.store.db;
+  db.write(() => db.run('UPDATE volumes SET config = ? WHERE name = ?', JSON.stringify(done), vol.Name));
+}
+
+/**
+ * After the container stopped: a `type`/`device` volume no other live container uses is
+ * unmounted.
+ */
+export function releaseVolumes(ce: ContainerEngine, config: ContainerConfig): void {
+  const names = config.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!);
+  if (names.length === 0) return;
+  const others = ce.list().filter((r) => r.config.id !== config.id && liveStates.includes(r.state.status));
+  for (const name of names) {
+    const row = ce.engine.store.db.get<{ config: string }>('SELECT config FROM volumes WHERE name = ?', name);
+    if (!row) continue;
+    const vol = JSON.parse(row.config) as VolumeConfig;
+    if (!isMountVolume(vol) || others.some((r) => r.config.mounts.some((m) => m.name === name))) continue;
+    if (isMounted(vol.Mountpoint)) umount2(vol.Mountpoint, MNT_DETACH);
+  }
 }
 
 /** Removes anonymous volumes no other container uses. */

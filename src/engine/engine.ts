@@ -8,6 +8,7 @@ import { ImageEngine } from './image-engine.ts';
 import { NetworkEngine } from './network-engine.ts';
 import { resolveStoreLocation } from './store-location.ts';
 import { SystemEngine } from './system-engine.ts';
+import { VolumeEngine } from './volume-engine.ts';
 
 export interface EngineOptions {
   root?: string | undefined;
@@ -30,6 +31,7 @@ export class Engine {
   readonly containers: ContainerEngine;
   readonly system: SystemEngine;
   readonly networks: NetworkEngine;
+  readonly volumes: VolumeEngine;
   constructor(options: EngineOptions, store: Store) {
     this.options = options;
     this.store = store;
@@ -37,6 +39,7 @@ export class Engine {
     this.containers = new ContainerEngine(this);
     this.system = new SystemEngine(this);
     this.networks = new NetworkEngine(this);
+    this.volumes = new VolumeEngine(this);
   }
 
   get tmpDir(): string {

@@ -29,6 +29,7 @@ const lookups: Partial<Record<InspectType, Lookup>> = {
       return { error: err as Error };
     }
   },
+  volume: (engine, name) => (engine.volumes.exists(name) ? { data: engine.volumes.inspect(name) } : { error: missing('volume', name) }),
   // the network store is loaded by inspectObjects before any lookup
   network: (engine, nameOrId) => {
     const net = engine.networks.store.find(nameOrId);

@@ -1,0 +1,199 @@
+/**
+ * Named volumes as Podman 4.3 keeps them: the `local` driver, a directory
+ * `<graphroot>/volumes/<name>/_data`, labels, and the driver options `podman volume create -o`
+ * takes. `type`/`device`/`o` make the volume a mount(8) of its own while containers use it;
+ * `o=uid=,gid=` (alone) only set the directory's owner. Pure: no files here.
+ */
+import { InvalidArgumentError } from '../../define/errors.ts';
+
+/** What the `volumes` table keeps per volume (JSON), in Podman's inspect field names. */
+export interface VolumeConfig {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  Labels: Record<string, string>;
+  Options: Record<string, string>;
+  Anonymous: boolean;
+  UID?: number;
+  GID?: number;
+  /** the first container to use it copies the image's content in (absent: false) */
+  NeedsCopyUp?: boolean;
+  /** the first container to use it gives it the owner of the directory it covers (absent: false) */
+  NeedsChown?: boolean;
+}
+
+/** `podman volume inspect`'s fields, in its order (define.InspectVolumeData). */
+export interface VolumeInspect {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt: string;
+  Labels: Record<string, string>;
+  Scope: 'local';
+  Options: Record<string, string>;
+  UID?: number;
+  GID?: number;
+  Anonymous?: true;
+  MountCount: number;
+  NeedsCopyUp?: true;
+  NeedsChown?: true;
+}
+
+const namePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+export function checkVolumeName(name: string): void {
+  if (!namePattern.test(name)) throw new InvalidArgumentError('running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
+}
+
+/** A map as Go prints it: keys sorted. */
+function sorted(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface ParsedVolumeOptions {
+  options: Record<string, string>;
+  uid?: number;
+  gid?: number;
+  /** `nocopy`: nothing of the image is copied in */
+  noCopy: boolean;
+}
+
+/** `-o KEY=VALUE` for the local driver, as Podman parses them (Options keeps `UID`/`GID` too). */
+export function parseVolumeOptions(values: readonly string[]): ParsedVolumeOptions {
+  const options: Record<string, string> = {};
+  const out: ParsedVolumeOptions = { options, noCopy: false };
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const key = eq < 0 ? value : value.slice(0, eq);
+    const v = eq < 0 ? '' : value.slice(eq + 1);
+    switch (key) {
+      case 'type':
+      case 'device':
+        options[key] = v;
+        break;
+      case 'copy':
+      case 'nocopy':
+        out.noCopy = key === 'nocopy';
+        options[key] = v;
+        break;
+      case 'o': {
+        options['o'] = v;
+        for (const opt of v.split(',')) {
+          const [k, n] = opt.split('=');
+          if (k !== 'uid' && k !== 'gid') continue;
+          if (!/^\d+$/.test(n ?? '')) throw new InvalidArgumentError(`cannot convert ${k} ${n ?? ''} to integer: invalid argument`);
+          if (k === 'uid') options['UID'] = String((out.uid = Number(n)));
+          else options['GID'] = String((out.gid = Number(n)));
+        }
+        break;
+      }
+      default:
+        throw new InvalidArgumentError(`invalid mount option ${key} for driver 'local': invalid argument`);
+    }
+  }
+  const mountOptions = (options['o'] ?? '').split(',').filter((o) => o !== '' && !/^(uid|gid)=/.test(o));
+  if ((mountOptions.length > 0 || options['device'] !== undefined) && options['type'] === undefined && options['device'] === undefined) {
+    throw new InvalidArgumentError('mount options require a "type" and "device" for the local driver');
+  }
+  return out;
+}
+
+/** Whether using the volume mounts something (`type`/`device` given). */
+export function isMountVolume(config: VolumeConfig): boolean {
+  return config.Options['type'] !== undefined || config.Options['device'] !== undefined;
+}
+
+/** The mount(2) data for a mount volume: `o` without the uid/gid Podman applies itself. */
+export function volumeMountData(config: VolumeConfig): string {
+  return (config.Options['o'] ?? '').split(',').filter((o) => o !== '').join(',');
+}
+
+/** `mountCount`: the live containers that have a `type`/`device` volume mounted. */
+export function inspectVolume(config: VolumeConfig, createdMs: number, mountCount = 0): VolumeInspect {
+  return {
+    Name: config.Name,
+    Driver: config.Driver,
+    Mountpoint: config.Mountpoint,
+    CreatedAt: new Date(createdMs).toISOString(),
+    Labels: sorted(config.Labels),
+    Scope: 'local',
+    Options: sorted(config.Options),
+    ...(config.UID ? { UID: config.UID } : {}),
+    ...(config.GID ? { GID: config.GID } : {}),
+    ...(config.Anonymous ? { Anonymous: true as const } : {}),
+    MountCount: mountCount,
+    ...(config.NeedsCopyUp ? { NeedsCopyUp: true as const } : {}),
+    ...(config.NeedsChown ? { NeedsChown: true as const } : {}),
+  };
+}
+
+export interface VolumeFilterInput {
+  config: VolumeConfig;
+  createdMs: number;
+  inUse: boolean;
+}
+
+/** `volume ls`/`prune --filter`, as Podman's: names and drivers OR'ed, labels AND'ed, keys AND'ed. */
+export function volumeFilter(filters: readonly string[]): (v: VolumeFilterInput) => boolean {
+  const byKey = new Map<string, string[]>();
+  for (const f of filters) {
+    const eq = f.indexOf('=');
+    const key = eq < 0 ? f : f.slice(0, eq);
+    byKey.set(key, [...(byKey.get(key) ?? []), eq < 0 ? '' : f.slice(eq + 1)]);
+  }
+  const labelMatch = (labels: Record<string, string>, spec: string) => {
+    const eq = spec.indexOf('=');
+    const k = eq < 0 ? spec : spec.slice(0, eq);
+    return k in labels && (eq < 0 || labels[k] === spec.slice(eq + 1));
+  };
+  const tests: ((v: VolumeFilterInput) => boolean)[] = [];
+  for (const [key, values] of byKey) {
+    switch (key) {
+      case 'name':
+        tests.push((v) => values.some((x) => new RegExp(x).test(v.config.Name)));
+        break;
+      case 'driver':
+        tests.push((v) => values.includes(v.config.Driver));
+        break;
+      case 'scope':
+        tests.push(() => values.includes('local'));
+        break;
+      case 'label':
+        tests.push((v) => values.every((x) => labelMatch(v.config.Labels, x)));
+        break;
+      case 'label!':
+        tests.push((v) => values.every((x) => !labelMatch(v.config.Labels, x)));
+        break;
+      case 'opt':
+        tests.push((v) => values.some((x) => labelMatch(v.config.Options, x)));
+        break;
+      case 'dangling':
+        for (const x of values) if (x !== 'true' && x !== 'false') throw new InvalidArgumentError(`${JSON.stringify(x)} is not a valid value for the "dangling" filter - must be true or false`);
+        tests.push((v) => values.some((x) => (x === 'true') === !v.inUse));
+        break;
+      case 'until':
+        tests.push((v) => values.every((x) => v.createdMs < (/^\d+$/.test(x) ? Number(x) * 1000 : Date.parse(x))));
+        break;
+      default:
+        throw new InvalidArgumentError(`${JSON.stringify(key)} is an invalid volume filter`);
+    }
+  }
+  return (v) => tests.every((t) => t(v));
+}
+
+/**
+ * The inspect fields as a Go template sees them: the struct has every field (JSON leaves the
+ * empty ones out), and CreatedAt is a time.Time, printed by `createdText`.
+ */
+export function volumeTemplateView(v: VolumeInspect, createdText: (iso: string) => string): Record<string, unknown> {
+  return {
+    ...v,
+    CreatedAt: createdText(v.CreatedAt),
+    UID: v.UID ?? 0,
+    GID: v.GID ?? 0,
+    Anonymous: v.Anonymous ?? false,
+    NeedsCopyUp: v.NeedsCopyUp ?? false,
+    NeedsChown: v.NeedsChown ?? false,
+    Timeout: 0,
+  };
+}
