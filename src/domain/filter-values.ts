@@ -14,3 +14,12 @@ export function groupFilters(filters: readonly string[]): Map<string, string[]> 
   }
   return byKey;
 }
+
+/** `key` matches any value, `key=value` that value, `key=` any value too (Podman's MatchLabelFilters). */
+export function labelMatches(labels: Readonly<Record<string, string>> | null | undefined, want: string): boolean {
+  const eq = want.indexOf('=');
+  const key = eq === -1 ? want : want.slice(0, eq);
+  const value = eq === -1 ? '' : want.slice(eq + 1);
+  if (!labels || !Object.hasOwn(labels, key)) return false;
+  return value === '' || labels[key] === value;
+}

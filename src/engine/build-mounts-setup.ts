@@ -114,17 +114,29 @@ export async function prepareRunMounts(engine: Engine, mounts: readonly RunMount
   return out;
 }
 
+/**
+ * What a secret or ssh mount with `id` gets from the build, or undefined when the build has
+ * none and the mount is optional.
+ */
+function buildSource<T>(kind: 'secret' | 'ssh', m: { id: string; required: boolean }, sources: ReadonlyMap<string, T>): T | undefined {
+  const source = sources.get(m.id);
+  if (!source && m.required) throw new InvalidArgumentError(`${kind} required but no ${kind} with id ${JSON.stringify(m.id)} found`);
+  return source;
+}
+
+/** A new directory under the run root (private to its owner), removed by `undo`. */
+function privateRunDir(engine: Engine, prefix: string, undo: (() => void)[]): string {
+  fs.mkdirSync(engine.store.paths.runRoot, { recursive: true, mode: 0o700 });
+  const dir = fs.mkdtempSync(path.join(engine.store.paths.runRoot, prefix));
+  undo.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** The secret as a file only root of the run root can reach, or undefined when the build has none and it is optional. */
 function secretFile(engine: Engine, m: SecretRunMount, secrets: ReadonlyMap<string, BuildSecret>, undo: (() => void)[]): string | undefined {
-  const secret = secrets.get(m.id);
-  if (!secret) {
-    if (m.required) throw new InvalidArgumentError(`secret required but no secret with id ${JSON.stringify(m.id)} found`);
-    return undefined;
-  }
-  fs.mkdirSync(engine.store.paths.runRoot, { recursive: true, mode: 0o700 });
-  const dir = fs.mkdtempSync(path.join(engine.store.paths.runRoot, 'build-secret-'));
-  undo.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, m.id);
+  const secret = buildSource('secret', m, secrets);
+  if (!secret) return undefined;
+  const file = path.join(privateRunDir(engine, 'build-secret-', undo), m.id);
   fs.writeFileSync(file, readSecret(secret), { mode: 0o600, flag: 'wx' });
   fs.chownSync(file, m.uid, m.gid);
   fs.chmodSync(file, m.mode);
@@ -133,16 +145,10 @@ function secretFile(engine: Engine, m: SecretRunMount, secrets: ReadonlyMap<stri
 
 /** The agent's socket for the step, or undefined when the build has none and it is optional. */
 async function sshSocket(engine: Engine, m: SshRunMount, sources: ReadonlyMap<string, BuildSshSource>, undo: (() => void)[]): Promise<string | undefined> {
-  const source = sources.get(m.id);
-  if (!source) {
-    if (m.required) throw new InvalidArgumentError(`ssh required but no ssh with id ${JSON.stringify(m.id)} found`);
-    return undefined;
-  }
-  fs.mkdirSync(engine.store.paths.runRoot, { recursive: true, mode: 0o700 });
-  const dir = fs.mkdtempSync(path.join(engine.store.paths.runRoot, 'build-ssh-'));
-  undo.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const source = buildSource('ssh', m, sources);
+  if (!source) return undefined;
   const { relaySocket, startSshAgent } = await import('../infra/sys/ssh-agent.ts');
-  const socket = path.join(dir, 'agent.sock');
+  const socket = path.join(privateRunDir(engine, 'build-ssh-', undo), 'agent.sock');
   const service = source.kind === 'socket' ? await relaySocket(socket, source.path) : await startSshAgent(socket, source.paths);
   undo.push(() => service.close());
   fs.chownSync(socket, m.uid, m.gid);

@@ -3,7 +3,7 @@
  * rules: values of one key are alternatives (OR), different keys must all match (AND),
  * and every `label` filter must match.
  */
-import { groupFilters } from '../filter-values.ts';
+import { groupFilters, labelMatches } from '../filter-values.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainerRecord } from './container-repo.ts';
 import { healthStatusWord } from './health.ts';
@@ -44,13 +44,6 @@ export function parseTimeFilter(text: string, now = Date.now()): number {
   const t = Date.parse(text);
   if (Number.isNaN(t)) throw new InvalidArgumentError(`failed to parse value ${JSON.stringify(text)} as a time or duration`);
   return t;
-}
-
-function labelMatches(labels: Record<string, string>, spec: string): boolean {
-  const eq = spec.indexOf('=');
-  if (eq < 0) return Object.hasOwn(labels, spec);
-  const key = spec.slice(0, eq);
-  return Object.hasOwn(labels, key) && labels[key] === spec.slice(eq + 1);
 }
 
 export function compileContainerFilters(filters: readonly string[], lookups: FilterLookups): ContainerPredicate {

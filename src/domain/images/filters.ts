@@ -4,6 +4,7 @@
  * values of one key match when any does. Errors use Podman's wording.
  */
 import { InvalidArgumentError, SkiffError } from '../../define/errors.ts';
+import { labelMatches } from '../filter-values.ts';
 import { parseName } from './names.ts';
 
 export interface FilterableImage {
@@ -141,15 +142,6 @@ function timeOf(ctx: FilterContext, key: string, value: string): number {
     const why = err instanceof Error ? err.message : String(err);
     throw new SkiffError(`could not find local image for filter filter "${key}"="${value}": ${why}`);
   }
-}
-
-/** `key` matches any value, `key=value` that value (Podman's MatchLabelFilters). */
-function labelMatches(labels: Record<string, string> | null, want: string): boolean {
-  const eq = want.indexOf('=');
-  const key = eq === -1 ? want : want.slice(0, eq);
-  const value = eq === -1 ? '' : want.slice(eq + 1);
-  if (!labels || !Object.hasOwn(labels, key)) return false;
-  return value === '' || labels[key] === value;
 }
 
 /**

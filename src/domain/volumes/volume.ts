@@ -5,6 +5,7 @@
  * `o=uid=,gid=` (alone) only set the directory's owner. Pure: no files here.
  */
 import { InvalidArgumentError } from '../../define/errors.ts';
+import { groupFilters, labelMatches } from '../filter-values.ts';
 
 /** What the `volumes` table keeps per volume (JSON), in Podman's inspect field names. */
 export interface VolumeConfig {
@@ -135,17 +136,7 @@ export interface VolumeFilterInput {
 
 /** `volume ls`/`prune --filter`, as Podman's: names and drivers OR'ed, labels AND'ed, keys AND'ed. */
 export function volumeFilter(filters: readonly string[]): (v: VolumeFilterInput) => boolean {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    const key = eq < 0 ? f : f.slice(0, eq);
-    byKey.set(key, [...(byKey.get(key) ?? []), eq < 0 ? '' : f.slice(eq + 1)]);
-  }
-  const labelMatch = (labels: Record<string, string>, spec: string) => {
-    const eq = spec.indexOf('=');
-    const k = eq < 0 ? spec : spec.slice(0, eq);
-    return k in labels && (eq < 0 || labels[k] === spec.slice(eq + 1));
-  };
+  const byKey = groupFilters(filters);
   const tests: ((v: VolumeFilterInput) => boolean)[] = [];
   for (const [key, values] of byKey) {
     switch (key) {
@@ -159,13 +150,13 @@ export function volumeFilter(filters: readonly string[]): (v: VolumeFilterInput)
         tests.push(() => values.includes('local'));
         break;
       case 'label':
-        tests.push((v) => values.every((x) => labelMatch(v.config.Labels, x)));
+        tests.push((v) => values.every((x) => labelMatches(v.config.Labels, x)));
         break;
       case 'label!':
-        tests.push((v) => values.every((x) => !labelMatch(v.config.Labels, x)));
+        tests.push((v) => values.every((x) => !labelMatches(v.config.Labels, x)));
         break;
       case 'opt':
-        tests.push((v) => values.some((x) => labelMatch(v.config.Options, x)));
+        tests.push((v) => values.some((x) => labelMatches(v.config.Options, x)));
         break;
       case 'dangling':
         for (const x of values) if (x !== 'true' && x !== 'false') throw new InvalidArgumentError(`${JSON.stringify(x)} is not a valid value for the "dangling" filter - must be true or false`);

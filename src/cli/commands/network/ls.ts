@@ -1,4 +1,4 @@
-import { groupFilters } from '../../../domain/filter-values.ts';
+import { groupFilters, labelMatches } from '../../../domain/filter-values.ts';
 import { InvalidArgumentError } from '../../../define/errors.ts';
 import type { Network } from '../../../domain/networks/network-definition.ts';
 import type { CommandSpec } from '../../command.ts';
@@ -7,13 +7,6 @@ import { isJSONFormat } from '../../format/template.ts';
 import { networkRow } from './network-rows.ts';
 
 type Predicate = (n: Network, used: (name: string) => boolean) => boolean;
-
-function labelMatch(n: Network, spec: string): boolean {
-  const eq = spec.indexOf('=');
-  const key = eq < 0 ? spec : spec.slice(0, eq);
-  const labels = n.labels ?? {};
-  return key in labels && (eq < 0 || labels[key] === spec.slice(eq + 1));
-}
 
 /** Podman's network filters: values of one key are OR'ed, keys are AND'ed. */
 function compileFilters(filters: readonly string[]): Predicate {
@@ -31,10 +24,10 @@ function compileFilters(filters: readonly string[]): Predicate {
         tests.push((n) => values.includes(n.driver));
         break;
       case 'label':
-        tests.push((n) => values.every((v) => labelMatch(n, v)));
+        tests.push((n) => values.every((v) => labelMatches(n.labels, v)));
         break;
       case 'label!':
-        tests.push((n) => values.every((v) => !labelMatch(n, v)));
+        tests.push((n) => values.every((v) => !labelMatches(n.labels, v)));
         break;
       case 'dangling':
         tests.push((n, used) => values.some((v) => (v === 'true') === !used(n.name)));
