@@ -81,6 +81,7 @@ const L = {
   info: () => import('./commands/system/info.ts'),
   version: () => import('./commands/system/version.ts'),
   systemDf: () => import('./commands/system/df.ts'),
+  events: () => import('./commands/system/events.ts'),
   systemMigrate: () => import('./commands/system/migrate.ts'),
   systemPrune: () => import('./commands/system/prune.ts'),
   unshare: () => import('./commands/unshare.ts'),
@@ -202,6 +203,7 @@ const manifestChildren: CommandEntry[] = [
 
 const systemChildren: CommandEntry[] = [
   { name: 'df', short: "Show podman disk usage", load: L.systemDf },
+  { name: 'events', short: 'Show podman events', load: L.events },
   { name: 'info', short: 'Display podman system information', load: L.info },
   { name: 'migrate', short: 'Migrate containers', load: L.systemMigrate },
   { name: 'prune', short: 'Remove unused data', load: L.systemPrune },
@@ -236,6 +238,7 @@ export const commands: CommandEntry[] = [
   ctr.cp,
   ctr.create,
   ctr.diff,
+  { name: 'events', short: 'Show podman events', load: L.events },
   ctr.exec,
   ctr.export,
   { name: 'help', short: 'Help about any command', load: L.help },

@@ -135,5 +135,6 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
     fs.rmSync(stage, { recursive: true, force: true });
   }
   if (opts.cidFile) fs.writeFileSync(opts.cidFile, id);
+  await ce.engine.events.container(config, 'create');
   return id;
 }

@@ -170,7 +170,9 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
       prepareRunFiles(userdata, containerRunFilesOptions(config, conf, isRootless(), done.info));
     }
     const { pid, conmonPid } = created;
-    return ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid, conmonPid, error: '' }));
+    const initialised = ce.repo.updateState(id, (s) => ({ ...s, status: 'created', pid, conmonPid, error: '' }));
+    await ce.engine.events.container(config, 'init');
+    return initialised;
   } catch (err) {
     // Never tear the network down under a netavark still setting it up.
     await networkReady?.catch(() => {});
@@ -236,6 +238,7 @@ export async function startCreatedLocked(ce: ContainerEngine, rec: ContainerReco
   if (rec.config.pidFile) fs.writeFileSync(rec.config.pidFile, String(rec.state.pid));
   notifyReady(rec.config.sdNotifyMode, next.state.conmonPid, ce.engine.options.warn);
   if (rec.config.healthcheck) await import('./container-health.ts').then((h) => h.startHealthTimer(ce, next));
+  await ce.engine.events.container(rec.config, 'start');
   return next;
 }
 
@@ -291,6 +294,7 @@ export async function cleanupLocked(ce: ContainerEngine, rec: ContainerRecord, o
   }
   const wasLive = liveStates.includes(rec.state.status);
   const oom = wasLive && oomKilled(ce, config);
+  if (wasLive) await ce.engine.events.container(config, 'died');
   // `runtime delete` of a stopped container does not use its network namespace, so it runs
   // while netavark takes the network down; the rootfs stays mounted until the runtime is done.
   const runtimeGone = teardownRuntime(ce, { ...rec, state: { ...rec.state, status: 'exited' } });

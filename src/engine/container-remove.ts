@@ -42,6 +42,7 @@ export async function removeLocked(ce: ContainerEngine, rec: ContainerRecord, op
   fs.rmSync(ce.cleanupClaimFile(id), { force: true });
   if (rec.config.logPath && !rec.config.logPath.startsWith(ce.containerDir(id))) fs.rmSync(rec.config.logPath, { force: true });
   if (opts.volumes) removeAnonymousVolumes(ce, rec.config);
+  await ce.engine.events.container(rec.config, 'remove');
 }
 
 function runningError(id: string): InvalidStateError {

@@ -105,6 +105,7 @@ async function attachAndWait(ce: ContainerEngine, id: string, opts: AttachOpts, 
           });
         }
         undo = opts.onStarted?.(id);
+        await ce.engine.events.container(config, 'attach');
       },
     });
     if (outcome === 'detached') return { Id: id, Detached: true };

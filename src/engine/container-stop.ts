@@ -67,6 +67,7 @@ export async function stopOne(ce: ContainerEngine, id: string, timeout?: number)
       if (!(err instanceof NoSuchContainerError)) throw err;
     });
   });
+  await ce.engine.events.container(rec.config, 'stop');
 }
 
 export function stopContainers(ce: ContainerEngine, namesOrIds: string[], opts: ContainerStopOptions): Promise<BatchReport[]> {
@@ -82,6 +83,7 @@ export function killContainers(ce: ContainerEngine, namesOrIds: string[], opts: 
       checkTransition('kill', cur.config.id, cur.state.status);
       ce.repo.updateState(cur.config.id, (s) => ({ ...s, stoppedByUser: true }));
       await ce.runtimeFor(cur.config).kill(cur.config.id, signal);
+      await ce.engine.events.container(cur.config, 'kill');
     }),
   );
 }
@@ -94,6 +96,7 @@ export function restartContainers(ce: ContainerEngine, namesOrIds: string[], opt
     await ce.withLock(rec.config.id, async () => {
       await startLocked(ce, rec.config.id);
     });
+    await ce.engine.events.container(rec.config, 'restart');
   });
 }
 
@@ -108,6 +111,7 @@ export function pauseContainers(ce: ContainerEngine, namesOrIds: string[], opts:
       if (pause) await runtime.pause(cur.config.id);
       else await runtime.resume(cur.config.id);
       ce.repo.updateState(cur.config.id, (s) => ({ ...s, status: pause ? 'paused' : 'running' }));
+      await ce.engine.events.container(cur.config, pause ? 'pause' : 'unpause');
     }),
   );
 }

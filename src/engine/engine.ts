@@ -4,6 +4,7 @@
  */
 import type { Store } from '../infra/storage/store.ts';
 import { ContainerEngine } from './container-engine.ts';
+import { EventLog } from './events.ts';
 import { ImageEngine } from './image-engine.ts';
 import { NetworkEngine } from './network-engine.ts';
 import { resolveStoreLocation } from './store-location.ts';
@@ -32,6 +33,7 @@ export class Engine {
   readonly system: SystemEngine;
   readonly networks: NetworkEngine;
   readonly volumes: VolumeEngine;
+  readonly events: EventLog;
   constructor(options: EngineOptions, store: Store) {
     this.options = options;
     this.store = store;
@@ -40,6 +42,7 @@ export class Engine {
     this.system = new SystemEngine(this);
     this.networks = new NetworkEngine(this);
     this.volumes = new VolumeEngine(this);
+    this.events = new EventLog(this);
   }
 
   get tmpDir(): string {

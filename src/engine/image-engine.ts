@@ -78,25 +78,34 @@ export class ImageEngine {
   }
 
   /** Adds names one by one, as Podman does (a bad name fails after the good ones before it). */
-  tag(nameOrId: string, newNames: string[]): void {
+  async tag(nameOrId: string, newNames: string[]): Promise<void> {
     const img = this.lookup(nameOrId);
     for (const raw of newNames) {
       const n = normalizeName(raw);
       if (n.digested) throw new InvalidArgumentError(`${raw}: tag by digest not supported`);
       this.#store.images.addName(img.id, n.name);
+      await this.#event(img.id, raw, 'tag');
     }
   }
 
+  #event(id: string, name: string, status: string): Promise<void> {
+    return this.#engine.events.emit({ ID: id, Name: name, Status: status, Type: 'image', Attributes: null });
+  }
+
   /** Removes the given names (normalised, matched exactly), or all names when none are given. */
-  untag(nameOrId: string, names: string[]): void {
+  async untag(nameOrId: string, names: string[]): Promise<void> {
     const img = this.lookup(nameOrId);
     if (!names.length) {
-      for (const n of img.names) this.#store.images.removeName(img.id, n);
+      for (const n of img.names) {
+        this.#store.images.removeName(img.id, n);
+        await this.#event(img.id, n, 'untag');
+      }
       return;
     }
     for (const raw of names) {
       const n = normalizeName(raw);
       if (!this.#store.images.removeName(img.id, n.name)) throw new SkiffError(`${n.name}: tag not known`);
+      await this.#event(img.id, raw, 'untag');
     }
   }
 
@@ -169,8 +178,10 @@ export class ImageEngine {
       return { untagged: current.names, deleted: current.id, trash: this.#store.images.delete(current.id), parent };
     });
     report.Untagged.push(...outcome.untagged);
+    for (const name of outcome.untagged) await this.#event(img.id, name, 'untag');
     if (outcome.deleted === undefined) return;
     report.Deleted.push(outcome.deleted);
+    await this.#event(outcome.deleted, outcome.untagged[0] ?? '', 'remove');
     removeTrash(outcome.trash);
     if (outcome.parent) this.#removeDanglingParents(outcome.parent.id, report);
   }
@@ -196,14 +207,18 @@ export class ImageEngine {
   async import(opts: ImportOptions): Promise<string> {
     const { importTarball } = await import('../domain/images/import-tarball.ts');
     this.#store.layers.sweep();
-    return (await importTarball(this.#store, opts)).id;
+    const id = (await importTarball(this.#store, opts)).id;
+    await this.#event(id, '', 'import');
+    return id;
   }
 
   /** `pull`: the image (or with allTags every tag) from its registry; see image-pull.ts. */
   async pull(name: string, opts: ImagePullOptions = {}): Promise<ImagePullReport> {
     const { pullImage } = await import('./image-pull.ts');
     this.#store.layers.sweep();
-    return pullImage(this.#store, name, opts);
+    const report = await pullImage(this.#store, name, opts);
+    await this.#event('', name, 'pull');
+    return report;
   }
 
   /**
@@ -230,7 +245,9 @@ export class ImageEngine {
   /** `push`: to a registry (`docker://`, the default) or an archive transport; see image-push.ts. */
   async push(source: string, destination: string | undefined, opts: ImagePushOptions = {}): Promise<ImagePushReport> {
     const { pushToDestination } = await import('./image-push.ts');
-    return pushToDestination(this.#store, source, destination, opts);
+    const report = await pushToDestination(this.#store, source, destination, opts);
+    await this.#event('', destination ?? source, 'push');
+    return report;
   }
 
   /** `load`: every image of an archive; returns the names loaded (or `sha256:ID` for unnamed ones). */
@@ -238,7 +255,9 @@ export class ImageEngine {
     const { loadArchive } = await import('../domain/images/load-archive.ts');
     this.#store.layers.sweep();
     const loaded = await loadArchive(this.#store, { ...opts, tmpDir: this.#engine.tmpDir });
-    return { Names: loaded.flatMap((l) => (l.names.length ? l.names : [`sha256:${l.record.id}`])) };
+    const names = loaded.flatMap((l) => (l.names.length ? l.names : [`sha256:${l.record.id}`]));
+    await this.#event('', names.join(','), 'loadfromarchive');
+    return { Names: names };
   }
 
   async save(namesOrIds: string[], opts: SaveOptions): Promise<void> {
@@ -248,6 +267,7 @@ export class ImageEngine {
       return { record, names: saveNames(input, record) };
     });
     await saveImages(this.#store, images, opts);
+    for (const { record } of images) await this.#event(record.id, '', 'save');
   }
 
   /** `image prune`: dangling (or, with `all`, unused) images, in rounds; see image-prune.ts. */

@@ -215,6 +215,7 @@ export class NetworkEngine {
       }
       ce.repo.updateConfig(config.id, () => config);
     });
+    await this.#engine.events.emit({ ID: rec.config.id, Name: rec.config.name, Network: net.name, Status: 'connect', Type: 'network', Attributes: null });
   }
 
   /** Takes a container off a network; a running one loses the interface at once. */
@@ -243,6 +244,7 @@ export class NetworkEngine {
       const { [net.name]: _dropped, ...options } = cur.config.networkOptions ?? {};
       ce.repo.updateConfig(cur.config.id, (c) => ({ ...c, networks: c.networks.filter((n) => n !== net.name), networkOptions: options }));
     });
+    await this.#engine.events.emit({ ID: rec.config.id, Name: rec.config.name, Network: net.name, Status: 'disconnect', Type: 'network', Attributes: null });
   }
 
   /** `network reload`: re-applies a running container's networking (firewall rules after a flush). */

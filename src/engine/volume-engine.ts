@@ -84,7 +84,7 @@ export class VolumeEngine {
     return this.#engine.containers.list().filter((r) => r.config.mounts.some((m) => m.type === 'volume' && m.name === name)).map((r) => r.config.id);
   }
 
-  create(opts: VolumeCreateOptions = {}): string {
+  async create(opts: VolumeCreateOptions = {}): Promise<string> {
     const driver = opts.driver || 'local';
     const name = opts.name || randomId();
     checkVolumeName(name);
@@ -113,6 +113,7 @@ export class VolumeEngine {
       if (parsed.uid !== undefined || parsed.gid !== undefined) fs.chownSync(data, parsed.uid ?? 0, parsed.gid ?? 0);
       db.run('INSERT INTO volumes (name, created, config) VALUES (?, ?, ?)', name, Date.now(), JSON.stringify(config));
     });
+    await this.#engine.events.emit({ Name: name, Status: 'create', Type: 'volume', Attributes: null });
     return name;
   }
 
@@ -153,7 +154,7 @@ export class VolumeEngine {
           const failed = removed.find((r) => r.Err);
           if (failed?.Err) throw failed.Err;
         }
-        this.#delete(name);
+        await this.#delete(name);
         reports.push({ Id: name, RawInput: name });
       } catch (err) {
         reports.push({ Id: name, RawInput: name, Err: err as Error });
@@ -163,14 +164,14 @@ export class VolumeEngine {
   }
 
   /** Removes the volumes no container uses (and `filters` pick); returns their names. */
-  prune(filters: readonly string[] = []): BatchReport[] {
+  async prune(filters: readonly string[] = []): Promise<BatchReport[]> {
     const used = this.#usedNames();
     const keep = volumeFilter(filters);
     const reports: BatchReport[] = [];
     for (const v of this.list()) {
       if (used.has(v.config.Name) || !keep({ ...v, inUse: false })) continue;
       try {
-        this.#delete(v.config.Name);
+        await this.#delete(v.config.Name);
         reports.push({ Id: v.config.Name, RawInput: v.config.Name });
       } catch (err) {
         reports.push({ Id: v.config.Name, RawInput: v.config.Name, Err: err as Error });
@@ -179,7 +180,7 @@ export class VolumeEngine {
     return reports;
   }
 
-  #delete(name: string): void {
+  async #delete(name: string): Promise<void> {
     const db = this.#engine.store.db;
     const dir = this.#dir(name);
     const data = path.join(dir, '_data');
@@ -189,5 +190,6 @@ export class VolumeEngine {
       if (isMounted(data)) umount2(data, MNT_DETACH);
       fs.rmSync(dir, { recursive: true, force: true });
     });
+    await this.#engine.events.emit({ Name: name, Status: 'remove', Type: 'volume', Attributes: null });
   }
 }

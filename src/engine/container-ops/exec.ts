@@ -92,6 +92,7 @@ export async function execInContainer(ce: ContainerEngine, nameOrId: string, opt
   const conf = await ce.conf();
   const sessionId = randomBytes(32).toString('hex');
   const sessionDir = path.join(ce.userdataDir(id), sessionId);
+  await ce.engine.events.container(prepared.cur.config, 'exec');
   try {
     const result = await execContainer({
       conmonPath: ce.engine.options.conmon || findConmon(conf.engine.conmonPath),

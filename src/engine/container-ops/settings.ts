@@ -43,6 +43,7 @@ export async function renameContainer(ce: ContainerEngine, nameOrId: string, new
       throw new NameInUseError(`renaming container ${id}: name ${newName} already in use, cannot rename container ${id}: container already exists`);
     }
   });
+  await ce.engine.events.container({ ...rec.config, name: newName }, 'rename');
 }
 
 export type ContainerUpdateOptions = Partial<ContainerConfig['resources']>;

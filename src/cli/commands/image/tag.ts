@@ -8,6 +8,6 @@ export const command: CommandSpec = {
   minArgs: 2,
   async run(ctx, _flags, args) {
     const engine = await ctx.engine();
-    engine.images.tag(args[0]!, args.slice(1));
+    await engine.images.tag(args[0]!, args.slice(1));
   },
 };

@@ -8,6 +8,6 @@ export const command: CommandSpec = {
   minArgs: 1,
   async run(ctx, _flags, args) {
     const engine = await ctx.engine();
-    engine.images.untag(args[0]!, args.slice(1));
+    await engine.images.untag(args[0]!, args.slice(1));
   },
 };

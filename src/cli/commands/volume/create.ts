@@ -13,7 +13,7 @@ export const command: CommandSpec = {
   ],
   async run(ctx, flags, args) {
     const engine = await ctx.engine();
-    const name = engine.volumes.create({ name: args[0], driver: flags.string('driver'), labels: flags.array('label'), options: flags.array('opt') });
+    const name = await engine.volumes.create({ name: args[0], driver: flags.string('driver'), labels: flags.array('label'), options: flags.array('opt') });
     ctx.out(`${name}\n`);
   },
 };

@@ -15,7 +15,7 @@ export const command: CommandSpec = {
   async run(ctx, flags) {
     if (!flags.bool('force') && !confirm(ctx, 'WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\nAre you sure you want to continue? [y/N] ')) return 0;
     const engine = await ctx.engine();
-    printBatch(ctx, engine.volumes.prune(flags.array('filter')));
+    printBatch(ctx, await engine.volumes.prune(flags.array('filter')));
     return 0;
   },
 };
