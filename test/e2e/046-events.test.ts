@@ -3,7 +3,7 @@
 // followed as it grows; `--events-backend none` records nothing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SkiffEnv, skiffBin } from '../helpers/skiff.ts';
@@ -59,6 +59,21 @@ describe('events', { skip: containerSkip, concurrency: false }, () => {
       follower.kill();
     }
     await env.runOk(['rm', 'streamed']);
+  });
+
+  test('events_logfile_max_size: the log keeps its newer half and says it rotated', async () => {
+    const log = join(env.tmpdir, 'events', 'events.log');
+    env.writeConfig('containers', '[engine]\nevents_logfile_max_size = "2k"\n');
+    try {
+      for (let i = 0; i < 30; i++) await env.runOk(['volume', 'create', `rot${i}`]);
+      assert.ok(statSync(log).size <= 2000, `size ${statSync(log).size}`);
+      const out = await env.runOk(['events', '--stream=false', '--format', '{{.Type}} {{.Status}} {{.Name}}']);
+      assert.match(out, new RegExp(`^system log-rotation ${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      assert.match(out, /volume create rot29\n$/);
+      assert.doesNotMatch(out, /volume create rot0\n/);
+    } finally {
+      env.writeConfig('containers', '');
+    }
   });
 
   test('--events-backend none records nothing, and events says it cannot read', async () => {

@@ -37,3 +37,30 @@ export function readEventLines(file: string, offset = 0): { lines: string[]; nex
   const lines = data.subarray(0, end).toString('utf8').split('\n').filter((l) => l !== '');
   return { lines, next: offset + end };
 }
+
+export function eventLogSize(file: string): number {
+  return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+/**
+ * Keeps the newer half of the log (from a line boundary), as Podman's events_logfile_max_size
+ * rotation does: the kept lines are written to a new file renamed over the log, so a reader
+ * sees the old log or the new one. Returns false when another process rotated first. Lines
+ * appended by others while this copies are lost: appends take no lock, so events cost one
+ * write each.
+ */
+export async function rotateEventLog(file: string, maxSize: number): Promise<boolean> {
+  const { FileLock } = await import('../sys/flock.ts');
+  const lock = FileLock.acquire(`${file}.lock`);
+  try {
+    if (eventLogSize(file) <= maxSize) return false;
+    const data = fs.readFileSync(file);
+    const from = data.indexOf(10, Math.floor(data.length / 2)) + 1;
+    const tmp = `${file}.rotating`;
+    fs.writeFileSync(tmp, data.subarray(from), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+    return true;
+  } finally {
+    lock.release();
+  }
+}
