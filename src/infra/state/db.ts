@@ -4,7 +4,8 @@
  * `BEGIN IMMEDIATE` for every write so a read-modify-write never interleaves with another
  * process's. The schema is versioned; migrations run inside one write transaction.
  */
-import { statSync } from 'node:fs';
+import { statSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { SkiffError } from '../../define/errors.ts';
 import { migrations } from './schema.ts';
@@ -22,6 +23,9 @@ const SQLITE_FULL = 13;
 function openForReadingOnFullDisk(path: string, err: unknown): DatabaseSync | undefined {
   const code = Number((err as { errcode?: number }).errcode) & 0xff;
   if (code !== SQLITE_IOERR && code !== SQLITE_FULL) return undefined;
+  // only a disk that is full (or all but: SQLite wants room for its 32 KiB -shm file)
+  const fsStat = statfsSync(dirname(path));
+  if (fsStat.bavail * fsStat.bsize >= 64 * 1024) return undefined;
   if ((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) return undefined;
   const url = new URL('file:');
   url.pathname = path;
