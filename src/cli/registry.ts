@@ -95,6 +95,11 @@ const L = {
   netPrune: () => import('./commands/network/prune.ts'),
   netReload: () => import('./commands/network/reload.ts'),
   netRm: () => import('./commands/network/rm.ts'),
+  // secrets
+  secCreate: () => import('./commands/secret/create.ts'),
+  secInspect: () => import('./commands/secret/inspect.ts'),
+  secLs: () => import('./commands/secret/ls.ts'),
+  secRm: () => import('./commands/secret/rm.ts'),
   // volumes
   volCreate: () => import('./commands/volume/create.ts'),
   volExists: () => import('./commands/volume/exists.ts'),
@@ -221,6 +226,13 @@ const networkChildren: CommandEntry[] = [
   { name: 'rm', short: 'Remove networks', load: L.netRm },
 ];
 
+const secretChildren: CommandEntry[] = [
+  { name: 'create', short: 'Create a new secret', load: L.secCreate },
+  { name: 'inspect', short: 'Inspect a secret', load: L.secInspect },
+  { name: 'ls', aliases: ['list'], short: 'List secrets', load: L.secLs },
+  { name: 'rm', short: 'Remove one or more secrets', load: L.secRm },
+];
+
 const volumeChildren: CommandEntry[] = [
   { name: 'create', short: 'Create a new volume', load: L.volCreate },
   { name: 'exists', short: 'volume exists', load: L.volExists },
@@ -273,6 +285,7 @@ export const commands: CommandEntry[] = [
   ctr.start,
   ctr.stats,
   ctr.stop,
+  { name: 'secret', short: 'Manage secrets', children: secretChildren },
   { name: 'system', short: 'Manage podman', children: systemChildren },
   { name: 'tag', short: 'Add an additional name to a local image', load: L.imageTag },
   ctr.top,

@@ -218,3 +218,10 @@ export class VolumeInUseError extends SkiffError {
     super(`volume ${name} is being used by the following container(s): ${containerIds.join(', ')}: volume is being used`);
   }
 }
+
+export class NoSuchSecretError extends SkiffError {
+  override readonly code = 'no-such-secret';
+  constructor(nameOrId: string) {
+    super(`no secret with name or id ${JSON.stringify(nameOrId)}: no such secret`);
+  }
+}

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, NameInUseError } from '../define/errors.ts';
 import type { ImagePullOptions, PullPolicy } from './image-pull.ts';
+import { parseSecretFlag } from '../domain/secrets/secret.ts';
 import { buildContainerConfig } from '../domain/containers/build-config.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { containerSpecInput } from '../domain/containers/container-spec.ts';
@@ -102,6 +103,7 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
     created: nowRfc3339(),
     rootless: isRootless(),
   });
+  if (opts.secrets?.length) config.secrets = opts.secrets.map((s) => ({ ...parseSecretFlag(s), ID: ce.engine.secrets.lookup(parseSecretFlag(s).Name).id }));
   if (asksForUserNamespace(opts)) await setupUserNamespace(ce, config, opts, img);
   await resolveContainerNetworks(ce, config);
   for (const m of config.mounts) if (m.type === 'volume' && !m.name) config.anonymousVolumes.push((m.name = randomId()));

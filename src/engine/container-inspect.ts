@@ -197,7 +197,8 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       Tty: c.tty,
       OpenStdin: c.interactive,
       StdinOnce: c.interactive && (c.attach ?? []).includes('stdin'),
-      Env: spec?.process?.env ?? c.env,
+      // an env secret's value stays out of inspect (the spec has it, for the runtime)
+      Env: withoutSecretValues(spec?.process?.env ?? c.env, c),
       Cmd: c.command,
       Image: c.imageName,
       Volumes: null,
@@ -211,6 +212,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       HealthcheckOnFailureAction: c.healthcheck?.onFailure ?? 'none',
       CreateCommand: c.createCommand,
       Umask: c.umask,
+      ...(c.secrets?.length ? { Secrets: c.secrets.map((s) => ({ Name: s.Name, ID: s.ID, UID: s.UID, GID: s.GID, Mode: s.Mode })) } : {}),
       Timeout: c.timeout,
       StopTimeout: c.stopTimeout,
       Passwd: true,
@@ -299,4 +301,9 @@ function idMapText(m: { containerID: number; hostID: number; size: number }): st
 export function logMaxSize(c: ContainerConfig): number {
   const text = c.logOpts['max-size'];
   return text ? parseHumanSize(text) : 0;
+}
+
+function withoutSecretValues(env: readonly string[], c: ContainerConfig): string[] {
+  const hidden = new Set((c.secrets ?? []).filter((s) => s.type === 'env').map((s) => s.target));
+  return hidden.size === 0 ? [...env] : env.filter((e) => !hidden.has(e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('='))));
 }

@@ -34,7 +34,7 @@ import { resolveNamespaceFor } from './container-namespaces.ts';
 import { setupNetworkLocked, teardownNetworkLocked, type NetworkSetup } from './container-network.ts';
 import { adjustForRootless } from './rootless-spec.ts';
 import type { BatchReport, ContainerCleanupOptions, ContainerStartOptions } from './container-reports.ts';
-import { releaseVolumes, volumePathsFor } from './container-volumes.ts';
+import { releaseVolumes, volumePathsFor, withSecrets } from './container-volumes.ts';
 
 /** States in which conmon may be watching a process. */
 export const liveStates: ContainerStatus[] = ['created', 'running', 'paused', 'stopping'];
@@ -134,7 +134,7 @@ export async function initLocked(ce: ContainerEngine, rec: ContainerRecord): Pro
       }),
       { userns: config.namespaces.user, user: config.user, idMappings: config.idMappings, resolveNamespace },
     );
-    const spec = withPrecompiledSeccomp(generateSpec(input), runtime.name, path.join(ce.runRoot, 'seccomp'));
+    const spec = withPrecompiledSeccomp(generateSpec(withSecrets(ce, config, input, userdata)), runtime.name, path.join(ce.runRoot, 'seccomp'));
     fs.writeFileSync(path.join(userdata, 'config.json'), formatSpec(spec));
     fs.mkdirSync(ce.exitDir, { recursive: true, mode: 0o700 });
     fs.rmSync(ce.exitCodeFile(id), { force: true });

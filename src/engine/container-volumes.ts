@@ -15,6 +15,7 @@ import { isMountVolume, volumeMountData, type VolumeConfig } from '../domain/vol
 import { isMounted } from '../infra/storage/overlay.ts';
 import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
 import { runProgram } from '../infra/sys/process.ts';
+import type { MountInput, SpecInput } from '../domain/containers/spec/spec-input.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { liveStates } from './container-lifecycle.ts';
 
@@ -138,4 +139,33 @@ export function removeAnonymousVolumes(ce: ContainerEngine, config: ContainerCon
     db.write(() => db.run('DELETE FROM volumes WHERE name = ?', name));
     fs.rmSync(path.join(ce.engine.store.paths.volumes, name), { recursive: true, force: true });
   }
+}
+
+/**
+ * The container's `--secret`s on the way into its spec: `type=mount` ones as read-only files
+ * under `<userdata>/secrets` (owner and mode as asked) bind-mounted at their targets,
+ * `type=env` ones as variables. Written at every init, so a secret is read when the
+ * container starts, never kept in its config.
+ */
+export function withSecrets(ce: ContainerEngine, config: ContainerConfig, input: SpecInput, userdata: string): SpecInput {
+  const secrets = config.secrets ?? [];
+  if (secrets.length === 0) return input;
+  const dir = path.join(userdata, 'secrets');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const mounts: MountInput[] = [...(input.mounts ?? [])];
+  const env: string[] = [...(input.env ?? [])];
+  for (const s of secrets) {
+    const data = ce.engine.secrets.data(s.ID);
+    if (s.type === 'env') {
+      env.push(`${s.target}=${data.toString('utf8')}`);
+      continue;
+    }
+    const file = path.join(dir, s.ID);
+    fs.writeFileSync(file, data, { mode: 0o600 });
+    fs.chownSync(file, s.UID, s.GID);
+    fs.chmodSync(file, s.Mode);
+    mounts.push({ type: 'bind', source: file, destination: s.target, options: ['ro', 'nosuid', 'nodev', 'noexec'] });
+  }
+  return { ...input, mounts, env };
 }

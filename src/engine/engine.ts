@@ -7,6 +7,7 @@ import { ContainerEngine } from './container-engine.ts';
 import { EventLog } from './events.ts';
 import { ImageEngine } from './image-engine.ts';
 import { NetworkEngine } from './network-engine.ts';
+import { SecretEngine } from './secret-engine.ts';
 import { resolveStoreLocation } from './store-location.ts';
 import { SystemEngine } from './system-engine.ts';
 import { VolumeEngine } from './volume-engine.ts';
@@ -34,6 +35,7 @@ export class Engine {
   readonly networks: NetworkEngine;
   readonly volumes: VolumeEngine;
   readonly events: EventLog;
+  readonly secrets: SecretEngine;
   constructor(options: EngineOptions, store: Store) {
     this.options = options;
     this.store = store;
@@ -43,6 +45,7 @@ export class Engine {
     this.networks = new NetworkEngine(this);
     this.volumes = new VolumeEngine(this);
     this.events = new EventLog(this);
+    this.secrets = new SecretEngine(this);
   }
 
   get tmpDir(): string {

@@ -26,6 +26,8 @@ export interface ContainerCreateOptions {
   labels?: string[];
   labelFiles?: string[];
   annotations?: string[];
+  /** `--secret NAME[,type=,target=,uid=,gid=,mode=]` */
+  secrets?: string[];
   init?: boolean;
   initPath?: string;
   readOnly?: boolean;

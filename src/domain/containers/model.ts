@@ -3,6 +3,7 @@
  * through `update`/`rename`) and its live state. Podman's state names and one transition
  * table; engine methods lock the container, check the transition, then act.
  */
+import type { ContainerSecret } from '../secrets/secret.ts';
 import { InvalidStateError } from '../../define/errors.ts';
 import type { ContainerHealth } from './health.ts';
 import type { IdMapping } from '../../infra/oci/runtime-spec.ts';
@@ -71,6 +72,8 @@ export interface ContainerConfig {
   mounts: MountSpec[];
   /** anonymous and named volumes created for this container (removed by rm -v) */
   anonymousVolumes: string[];
+  /** `--secret`s, resolved to their IDs (absent: none) */
+  secrets?: ContainerSecret[];
   ports: PortMapping[];
   exposedPorts: string[];
   networkMode: string;

@@ -108,4 +108,14 @@ export const migrations: string[] = [
   );
   CREATE INDEX userns_ranges_container ON userns_ranges(container_id);
   `,
+  `
+  -- podman secret: a named blob of data (the file driver's content) containers get with --secret.
+  CREATE TABLE secrets (
+    id TEXT PRIMARY KEY,            -- 25 hex digits, as Podman makes them
+    name TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,          -- RFC 3339 with nanoseconds
+    labels TEXT NOT NULL,           -- JSON object
+    data BLOB NOT NULL
+  );
+  `,
 ];
