@@ -84,6 +84,7 @@ const L = {
   events: () => import('./commands/system/events.ts'),
   systemMigrate: () => import('./commands/system/migrate.ts'),
   systemPrune: () => import('./commands/system/prune.ts'),
+  systemReset: () => import('./commands/system/reset.ts'),
   unshare: () => import('./commands/unshare.ts'),
   // networks
   netConnect: () => import('./commands/network/connect.ts'),
@@ -212,6 +213,7 @@ const systemChildren: CommandEntry[] = [
   { name: 'info', short: 'Display podman system information', load: L.info },
   { name: 'migrate', short: 'Migrate containers', load: L.systemMigrate },
   { name: 'prune', short: 'Remove unused data', load: L.systemPrune },
+  { name: 'reset', short: 'Reset podman storage', load: L.systemReset },
 ];
 
 const networkChildren: CommandEntry[] = [

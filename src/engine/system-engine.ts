@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ContainerRepo } from '../domain/containers/container-repo.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
+import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
 import type { Engine } from './engine.ts';
 import { loadCatalog } from './image-list.ts';
 import type { PruneReport } from './image-prune.ts';
@@ -59,6 +60,9 @@ export interface SystemPruneOptions {
 }
 
 export interface SystemPruneReport {
+  ContainerPruneReports: PruneReport[];
+  VolumePruneReports: PruneReport[];
+  NetworkPruneReports: { name: string; error?: Error | undefined }[];
   ImagePruneReports: PruneReport[];
   /** bytes freed in total */
   ReclaimedSpace: number;
@@ -114,11 +118,55 @@ export class SystemEngine {
     });
   }
 
-  /** Prunes what exists so far: images (dangling, or all unused with `all`). */
+  /**
+   * `system prune`, in Podman's order: stopped containers, then (with `volumes`) the volumes
+   * no container uses, the networks none uses (never the default one), and images
+   * (dangling, or all unused with `all`).
+   */
   async prune(opts: SystemPruneOptions): Promise<SystemPruneReport> {
-    const images = await this.#engine.images.prune({ all: opts.all, filters: opts.filters });
-    return { ImagePruneReports: images, ReclaimedSpace: images.reduce((sum, r) => sum + (r.Err ? 0 : r.Size), 0) };
+    const filters = opts.filters ?? [];
+    const containers = (await this.#engine.containers.prune(filters)).map((r) => ({ Id: r.Id, Size: r.Size, Err: r.Err }));
+    const volumes: PruneReport[] = [];
+    if (opts.volumes) {
+      const sizes = new Map(this.#engine.volumes.list().map((v) => [v.config.Name, directorySize(v.config.Mountpoint)]));
+      for (const r of await this.#engine.volumes.prune(filters)) volumes.push({ Id: r.Id, Size: r.Err ? 0 : sizes.get(r.Id) ?? 0, Err: r.Err });
+    }
+    const networks = (await this.#engine.networks.prune()).map((r) => ({ name: r.name, error: r.error }));
+    const images = await this.#engine.images.prune({ all: opts.all, filters });
+    const freed = [...containers, ...volumes, ...images].reduce((sum, r) => sum + (r.Err ? 0 : r.Size), 0);
+    return { ContainerPruneReports: containers, VolumePruneReports: volumes, NetworkPruneReports: networks, ImagePruneReports: images, ReclaimedSpace: freed };
   }
+}
+
+/**
+ * `system reset`: every container (stopped at once), volume, image, secret and network but
+ * the default; then the store's directories themselves, as Podman removes its graph and run
+ * roots. The engine cannot be used afterwards.
+ */
+export async function resetStore(engine: Engine): Promise<Error[]> {
+  const errors: Error[] = [];
+  const collect = (reports: readonly { Err?: Error | undefined }[]) => {
+    for (const r of reports) if (r.Err) errors.push(r.Err);
+  };
+  collect(await engine.containers.remove(engine.containers.list().map((r) => r.config.id), { force: true, timeout: 0, volumes: true }));
+  collect(await engine.volumes.remove([], { all: true, force: true }));
+  const images = await engine.images.remove([], { all: true, force: true });
+  errors.push(...images.Errors);
+  collect(engine.secrets.remove([], { all: true }));
+  for (const r of await engine.networks.prune()) if (r.error) errors.push(r.error);
+  if (errors.length > 0) return errors;
+  const { graphRoot, runRoot } = engine.store.paths;
+  engine.store.close();
+  for (const dir of [graphRoot, runRoot]) {
+    // never a whole file system: a root of "/" is a configuration mistake, not a store
+    if (path.resolve(dir) === '/') continue;
+    // what is still mounted below (an `image mount`, the rootless-netns file) goes first, so
+    // the removal never reaches through a mount into what it shows
+    const below = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(`${path.resolve(dir)}/`));
+    for (const m of below.sort((a, b) => b.length - a.length)) umount2(m, MNT_DETACH);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return errors;
 }
 
 function repoAndTag(name: string): { Repository: string; Tag: string } {

@@ -29,10 +29,17 @@ export const command: CommandSpec = {
     if (!flags.bool('force') && !confirm(ctx, warning(all, flags.bool('volumes')))) return 0;
     const engine = await ctx.engine();
     const report = await engine.system.prune({ all, volumes: flags.bool('volumes'), filters: flags.array('filter') });
-    let out = report.ImagePruneReports.length ? 'Deleted Images\n' : '';
-    for (const r of report.ImagePruneReports) if (!r.Err) out += `${r.Id}\n`;
-    ctx.out(out);
-    const errors = report.ImagePruneReports.flatMap((r) => (r.Err ? [r.Err] : []));
+    const section = (title: string, ids: string[]) => (ids.length ? `Deleted ${title}\n${ids.map((id) => `${id}\n`).join('')}` : '');
+    const done = (reports: { Id: string; Err?: Error | undefined }[]) => reports.filter((r) => !r.Err).map((r) => r.Id);
+    ctx.out(
+      section('Containers', done(report.ContainerPruneReports)) +
+        section('Volumes', done(report.VolumePruneReports)) +
+        section('Networks', report.NetworkPruneReports.filter((r) => !r.error).map((r) => r.name)) +
+        section('Images', done(report.ImagePruneReports)),
+    );
+    const errors = [...report.ContainerPruneReports, ...report.VolumePruneReports, ...report.ImagePruneReports]
+      .flatMap((r) => (r.Err ? [r.Err] : []))
+      .concat(report.NetworkPruneReports.flatMap((r) => (r.error ? [r.error] : [])));
     for (const err of errors.slice(0, -1)) ctx.error(err.message);
     if (errors.length) throw errors.at(-1)!;
     ctx.out(`Total reclaimed space: ${goHumanSize(report.ReclaimedSpace)}\n`);
