@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { InvalidArgumentError, NoSuchSecretError, SkiffError } from '../define/errors.ts';
+import { parseKeyValues } from '../domain/containers/option-parsers.ts';
 import { nowRfc3339 } from '../domain/containers/timestamps.ts';
 import { checkSecretData, checkSecretName, type SecretInspect } from '../domain/secrets/secret.ts';
 import { randomBytes } from '../infra/sys/random.ts';
@@ -51,11 +52,7 @@ export class SecretEngine {
     checkSecretName(name);
     if (opts.driver && opts.driver !== 'file') throw new InvalidArgumentError(`${opts.driver}: unknown secret driver: invalid argument`);
     checkSecretData(data);
-    const labels: Record<string, string> = {};
-    for (const l of opts.labels ?? []) {
-      const eq = l.indexOf('=');
-      labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-    }
+    const labels = parseKeyValues(opts.labels ?? [], 'label');
     const id = randomBytes(13).toString('hex').slice(0, 25);
     this.#db.write(() => {
       if (this.#db.get('SELECT id FROM secrets WHERE name = ?', name)) throw new SkiffError(`${name}: secret name in use`);

@@ -17,6 +17,7 @@ import {
   type VolumeConfig,
   type VolumeInspect,
 } from '../domain/volumes/volume.ts';
+import { parseKeyValues } from '../domain/containers/option-parsers.ts';
 import { randomId } from '../infra/storage/ids.ts';
 import { isMounted } from '../infra/storage/overlay.ts';
 import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
@@ -44,15 +45,6 @@ export interface VolumeRmOptions {
   force?: boolean;
   /** seconds to let those containers stop */
   timeout?: number;
-}
-
-function parseLabels(values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of values) {
-    const eq = l.indexOf('=');
-    out[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-  }
-  return out;
 }
 
 export class VolumeEngine {
@@ -98,7 +90,7 @@ export class VolumeEngine {
       Name: name,
       Driver: driver,
       Mountpoint: data,
-      Labels: parseLabels(opts.labels ?? []),
+      Labels: parseKeyValues(opts.labels ?? [], 'label'),
       Options: parsed.options,
       Anonymous: false,
       ...(parsed.uid !== undefined ? { UID: parsed.uid } : {}),

@@ -1,15 +1,6 @@
+import { parseKeyValues } from '../../../domain/containers/option-parsers.ts';
 import type { CommandSpec } from '../../command.ts';
 import { splitList } from '../split-list.ts';
-
-/** `key=value` list entries (a bare key gets ''). */
-function keyValues(items: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    out[eq < 0 ? item : item.slice(0, eq)] = eq < 0 ? '' : item.slice(eq + 1);
-  }
-  return out;
-}
 
 export const command: CommandSpec = {
   use: 'create [options] [NAME]',
@@ -41,8 +32,8 @@ export const command: CommandSpec = {
       ipv6: flags.bool('ipv6'),
       internal: flags.bool('internal'),
       disableDns: flags.bool('disable-dns'),
-      labels: keyValues(flags.array('label')),
-      options: keyValues(splitList(flags.array('opt'))),
+      labels: parseKeyValues(flags.array('label'), 'label'),
+      options: parseKeyValues(splitList(flags.array('opt')), 'option'),
       ...(flags.changed('interface-name') ? { interfaceName: flags.string('interface-name')! } : {}),
       ...(flags.changed('ipam-driver') ? { ipamDriver: flags.string('ipam-driver')! } : {}),
     });
