@@ -104,6 +104,8 @@ const L = {
   // volumes
   volCreate: () => import('./commands/volume/create.ts'),
   volExists: () => import('./commands/volume/exists.ts'),
+  volExport: () => import('./commands/volume/export.ts'),
+  volImport: () => import('./commands/volume/import.ts'),
   volInspect: () => import('./commands/volume/inspect.ts'),
   volLs: () => import('./commands/volume/ls.ts'),
   volPrune: () => import('./commands/volume/prune.ts'),
@@ -238,6 +240,8 @@ const secretChildren: CommandEntry[] = [
 const volumeChildren: CommandEntry[] = [
   { name: 'create', short: 'Create a new volume', load: L.volCreate },
   { name: 'exists', short: 'volume exists', load: L.volExists },
+  { name: 'export', short: 'Export volumes', load: L.volExport },
+  { name: 'import', short: 'Import a tarball contents into a podman volume', load: L.volImport },
   { name: 'inspect', short: 'Display detailed information on one or more volumes', load: L.volInspect },
   { name: 'ls', aliases: ['list'], short: 'List volumes', load: L.volLs },
   { name: 'prune', short: 'Remove all unused volumes', load: L.volPrune },

@@ -185,3 +185,26 @@ export class VolumeEngine {
     await this.#engine.events.emit({ Name: name, Status: 'remove', Type: 'volume', Attributes: null });
   }
 }
+
+/** `volume export`: the volume's content as a tar stream (links archived as links). */
+export async function exportVolume(engine: Engine, name: string): Promise<NodeJS.ReadableStream> {
+  const rec = engine.volumes.get(name);
+  if (!rec) throw new NoSuchVolumeError(name);
+  const { tarDirectory } = await import('../infra/storage/layer/tar-dir.ts');
+  return tarDirectory(rec.config.Mountpoint);
+}
+
+/**
+ * `volume import`: a tar (plain or compressed) merged into the volume, the archive's files
+ * winning. Paths are resolved inside the volume as inside a container, so neither `..` nor a
+ * symlink the volume holds leads a file out of it.
+ */
+export async function importVolume(engine: Engine, name: string, input: NodeJS.ReadableStream): Promise<void> {
+  const rec = engine.volumes.get(name);
+  if (!rec) throw new NoSuchVolumeError(name);
+  const { extractArchive } = await import('../domain/containers/copy/extract-archive.ts');
+  const { containerTarget } = await import('../domain/containers/copy/copy-target.ts');
+  const { Readable } = process.getBuiltinModule('node:stream');
+  const stream = input instanceof Readable ? input : Readable.from(input as AsyncIterable<Buffer>);
+  await extractArchive(stream, containerTarget({ root: rec.config.Mountpoint }, '/'));
+}

@@ -3,7 +3,8 @@
 // directory's owner; a volume in use is not removed without -f; a tmpfs volume is mounted
 // while containers use it. Also as an unprivileged user.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive } from '../helpers/fixtures.ts';
@@ -89,6 +90,25 @@ describe('volumes and containers', { skip: containerSkip }, () => {
     assert.doesNotMatch(pruned, /busy/);
     assert.equal(await env.runOk(['volume', 'rm', '-f', 'busy']), 'busy\n');
     assert.equal((await env.run(['container', 'exists', 'user1'])).code, 1);
+  });
+
+  test('export and import: content, owners and links go through a tar; nothing of an archive lands outside the volume', async () => {
+    await env.runOk(['volume', 'create', 'src']);
+    await env.runOk(['run', '--rm', '-v', 'src:/d', IMAGE, 'sh', '-c', 'mkdir -p /d/sub && echo hi > /d/sub/f && chown 1000:1000 /d/sub/f && ln -s /etc /d/link']);
+    const tar = join(env.dir, 'src.tar');
+    await env.runOk(['volume', 'export', '-o', tar, 'src']);
+    await env.runOk(['volume', 'create', 'dst']);
+    await env.runOk(['volume', 'import', 'dst', tar]);
+    assert.equal(await env.runOk(['run', '--rm', '-v', 'dst:/d', IMAGE, 'sh', '-c', 'cat /d/sub/f; stat -c %u /d/sub/f; readlink /d/link']), 'hi\n1000\n/etc\n');
+    // the link now in dst points at /; an archive writing through it stays in the volume
+    const evil = join(env.dir, 'evil');
+    mkdirSync(join(evil, 'link', 'tmp'), { recursive: true });
+    writeFileSync(join(evil, 'link', 'tmp', 'skiff-volume-escape'), 'x');
+    execFileSync('tar', ['-C', evil, '-cf', join(env.dir, 'evil.tar'), 'link/tmp/skiff-volume-escape']);
+    await env.runOk(['volume', 'import', 'dst', '-'], { input: readFileSync(join(env.dir, 'evil.tar')) });
+    assert.ok(!existsSync('/tmp/skiff-volume-escape') && !existsSync('/etc/tmp/skiff-volume-escape'), 'nothing outside the volume');
+    const r = await env.run(['volume', 'import', 'nope', tar]);
+    assert.deepEqual([r.code, r.stderr], [125, 'Error: no volume with name "nope" found: no such volume\n']);
   });
 
   test('a tmpfs volume is mounted while containers use it, and its data goes with the last one', async () => {
