@@ -14,7 +14,7 @@ import path from 'node:path';
 import { InvalidStateError, NoSuchContainerError, SkiffError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { containerRunFilesOptions, containerSpecInput } from '../domain/containers/container-spec.ts';
-import { checkTransition, type ContainerConfig, type ContainerStatus } from '../domain/containers/model.ts';
+import { checkTransition, liveStates, type ContainerConfig } from '../domain/containers/model.ts';
 import { isUserModeNetwork } from '../domain/containers/network-flags.ts';
 import { formatSpec, generateSpec } from '../domain/containers/spec/generate-spec.ts';
 import { readHostInfo } from '../domain/containers/spec/host-info.ts';
@@ -36,8 +36,6 @@ import { adjustForRootless } from './rootless-spec.ts';
 import type { BatchReport, ContainerCleanupOptions, ContainerStartOptions } from './container-reports.ts';
 import { releaseVolumes, volumePathsFor, withSecrets } from './container-volumes.ts';
 
-/** States in which conmon may be watching a process. */
-export const liveStates: ContainerStatus[] = ['created', 'running', 'paused', 'stopping'];
 
 function conmonLog(config: ContainerConfig): ConmonLog {
   switch (config.logDriver) {

@@ -12,7 +12,8 @@ import { processAlive } from '../infra/sys/process.ts';
 import { filterPredicate } from './container-batch.ts';
 import { stateWord } from './container-inspect.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { liveStates, syncLocked } from './container-lifecycle.ts';
+import { syncLocked } from './container-lifecycle.ts';
+import { liveStates } from '../domain/containers/model.ts';
 import type { ContainerListOptions, ListContainer } from './container-reports.ts';
 import { rwSize } from './container-remove.ts';
 

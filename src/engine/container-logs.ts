@@ -8,7 +8,7 @@ import { InvalidArgumentError, NoSuchContainerError } from '../define/errors.ts'
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { parseLogText, tailRecords, type LogRecord } from '../domain/containers/k8s-log.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { liveStates } from './container-lifecycle.ts';
+import { liveStates } from '../domain/containers/model.ts';
 import type { ContainerLogsOptions, LogLine } from './container-reports.ts';
 
 const pollMs = 100;

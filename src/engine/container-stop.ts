@@ -5,12 +5,12 @@
  */
 import { InvalidArgumentError, NoSuchContainerError } from '../define/errors.ts';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
-import { checkTransition } from '../domain/containers/model.ts';
+import { checkTransition, liveStates } from '../domain/containers/model.ts';
 import { parseSignal } from '../domain/containers/spec/process-config.ts';
 import { waitForExitCode } from '../infra/oci/exit-file.ts';
 import { forEachContainer } from './container-batch.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { cleanupLocked, isConmonOf, liveStates, startLocked, syncLocked, teardownRuntime } from './container-lifecycle.ts';
+import { cleanupLocked, isConmonOf, startLocked, syncLocked, teardownRuntime } from './container-lifecycle.ts';
 import type { BatchReport, ContainerStopOptions } from './container-reports.ts';
 
 async function signalQuietly(ce: ContainerEngine, rec: ContainerRecord, signal: string | number): Promise<void> {

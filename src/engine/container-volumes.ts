@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ContainerConfig } from '../domain/containers/model.ts';
+import { liveStates, type ContainerConfig } from '../domain/containers/model.ts';
 import { resolveInRoot, resolveUser } from '../domain/containers/spec/resolve-user.ts';
 import { isMountVolume, volumeMountData, type VolumeConfig } from '../domain/volumes/volume.ts';
 import { isMounted } from '../infra/storage/overlay.ts';
@@ -17,7 +17,6 @@ import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
 import { runProgram } from '../infra/sys/process.ts';
 import type { MountInput, SpecInput } from '../domain/containers/spec/spec-input.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { liveStates } from './container-lifecycle.ts';
 
 function volumeDir(ce: ContainerEngine, name: string): string {
   return path.join(ce.engine.store.paths.volumes, name, '_data');

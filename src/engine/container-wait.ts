@@ -4,10 +4,10 @@
  * lock held; other conditions are polled.
  */
 import { InvalidArgumentError, NoSuchContainerError } from '../define/errors.ts';
-import type { ContainerStatus } from '../domain/containers/model.ts';
+import { liveStates, type ContainerStatus } from '../domain/containers/model.ts';
 import { readExitCode, waitForExitCode } from '../infra/oci/exit-file.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { isConmonOf, liveStates, syncLocked } from './container-lifecycle.ts';
+import { isConmonOf, syncLocked } from './container-lifecycle.ts';
 import type { ContainerWaitOptions, WaitReport } from './container-reports.ts';
 
 const conditions: Record<string, ContainerStatus[]> = {

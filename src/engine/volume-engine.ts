@@ -21,7 +21,7 @@ import { parseKeyValues } from '../domain/containers/option-parsers.ts';
 import { randomId } from '../infra/storage/ids.ts';
 import { isMounted } from '../infra/storage/overlay.ts';
 import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
-import { liveStates } from './container-lifecycle.ts';
+import { liveStates } from '../domain/containers/model.ts';
 import type { BatchReport } from './container-reports.ts';
 import type { Engine } from './engine.ts';
 

@@ -10,6 +10,9 @@ import type { IdMapping } from '../../infra/oci/runtime-spec.ts';
 
 export type ContainerStatus = 'configured' | 'created' | 'running' | 'stopped' | 'paused' | 'exited' | 'removing' | 'stopping';
 
+/** States in which conmon (and the runtime) hold the container. */
+export const liveStates: readonly ContainerStatus[] = ['created', 'running', 'paused', 'stopping'];
+
 export interface MountSpec {
   type: 'bind' | 'volume' | 'tmpfs' | 'devpts';
   source: string;
