@@ -61,6 +61,22 @@ describe('events', { skip: containerSkip, concurrency: false }, () => {
     await env.runOk(['rm', 'streamed']);
   });
 
+  test('network connect/disconnect, exec, stop and image untag are recorded too', async () => {
+    await env.runOk(['network', 'create', 'evnet']);
+    const nc = (await env.runOk(['run', '-d', '--name', 'evrun', IMAGE, 'sleep', '100'])).trim();
+    await env.runOk(['network', 'connect', 'evnet', 'evrun']);
+    await env.runOk(['exec', 'evrun', 'true']);
+    await env.runOk(['network', 'disconnect', 'evnet', 'evrun']);
+    await env.runOk(['stop', '-t', '0', 'evrun']);
+    await env.runOk(['rm', 'evrun']);
+    await env.runOk(['rmi', 'localhost/evtag']);
+    const since = ['--since', '1m', '--stream=false'];
+    const net = (await env.runOk(['events', ...since, '--filter', 'type=network'])).trim().split('\n');
+    assert.deepEqual(net.map((l) => l.replace(/^.* UTC /, '')), [`network connect ${nc} (container=${nc}, name=evnet)`, `network disconnect ${nc} (container=${nc}, name=evnet)`]);
+    assert.equal(await env.runOk(['events', ...since, '--filter', 'container=evrun', '--format', '{{.Status}}']), 'create\ninit\nstart\nexec\ndied\nstop\nremove\n');
+    assert.equal(await env.runOk(['events', ...since, '--filter', 'type=image', '--filter', 'event=untag', '--format', '{{.Status}} {{.Name}}']), 'untag localhost/evtag:latest\n');
+  });
+
   test('events_logfile_max_size: the log keeps its newer half and says it rotated', async () => {
     const log = join(env.tmpdir, 'events', 'events.log');
     env.writeConfig('containers', '[engine]\nevents_logfile_max_size = "2k"\n');
