@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { currentHealth, healthReport } from '../domain/containers/health.ts';
 import type { ContainerConfig, MountSpec } from '../domain/containers/model.ts';
+import { withoutSecretEnv } from '../domain/secrets/secret.ts';
 import { parseHumanSize } from '../domain/containers/option-parsers.ts';
 import { parseSignal } from '../domain/containers/spec/process-config.ts';
 import type { RuntimeSpec } from '../infra/oci/runtime-spec.ts';
@@ -198,7 +199,7 @@ export function inspectContainer(ce: ContainerEngine, rec: ContainerRecord, _opt
       OpenStdin: c.interactive,
       StdinOnce: c.interactive && (c.attach ?? []).includes('stdin'),
       // an env secret's value stays out of inspect (the spec has it, for the runtime)
-      Env: withoutSecretValues(spec?.process?.env ?? c.env, c),
+      Env: withoutSecretEnv(spec?.process?.env ?? c.env, c.secrets),
       Cmd: c.command,
       Image: c.imageName,
       Volumes: null,
@@ -303,7 +304,3 @@ export function logMaxSize(c: ContainerConfig): number {
   return text ? parseHumanSize(text) : 0;
 }
 
-function withoutSecretValues(env: readonly string[], c: ContainerConfig): string[] {
-  const hidden = new Set((c.secrets ?? []).filter((s) => s.type === 'env').map((s) => s.target));
-  return hidden.size === 0 ? [...env] : env.filter((e) => !hidden.has(e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('='))));
-}

@@ -62,7 +62,12 @@ describe('secrets', { skip: containerSkip, concurrency: false }, () => {
     assert.doesNotMatch(inspected, /s3cr3t|from-env/);
     assert.equal(await env.runOk(['inspect', '--format', '{{range .Config.Secrets}}{{.Name}}:{{.Mode}} {{end}}', ctr]), 'fromenv:0 mysec:292 \n');
     assert.equal(await env.runOk(['exec', ctr, 'sh', '-c', 'echo $fromenv']), 'from-env\n');
+    // nor in an image made from the container
+    await env.runOk(['commit', '-q', ctr, 'localhost/with-secret']);
+    assert.doesNotMatch(await env.runOk(['image', 'inspect', 'localhost/with-secret']), /s3cr3t|from-env/);
+    assert.equal(await env.runOk(['run', '--rm', 'localhost/with-secret', 'sh', '-c', 'echo "[$fromenv]"']), '[]\n');
     await env.runOk(['rm', '-f', '-t', '0', ctr]);
+    await env.runOk(['rmi', 'localhost/with-secret']);
   });
 
   test('rm: prints the IDs; a container whose secret is gone cannot start', async () => {

@@ -91,3 +91,13 @@ export function parseSecretFlag(value: string): SecretRequest {
   const path = target ? (target.startsWith('/') ? target : `/run/secrets/${target}`) : `/run/secrets/${name}`;
   return { Name: name, type, target: path, UID: uid, GID: gid, Mode: mode };
 }
+
+/** `env` without the variables env secrets set: their values belong to no report or image. */
+export function withoutSecretEnv(env: readonly string[], secrets: readonly ContainerSecret[] | undefined): string[] {
+  const hidden = new Set((secrets ?? []).filter((s) => s.type === 'env').map((s) => s.target));
+  if (hidden.size === 0) return [...env];
+  return env.filter((e) => {
+    const eq = e.indexOf('=');
+    return !hidden.has(eq < 0 ? e : e.slice(0, eq));
+  });
+}

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { commitImage } from '../../domain/containers/commit/commit-image.ts';
 import { parseImageConfig } from '../../domain/images/image-config.ts';
 import { normalizeLocalName } from '../../domain/images/names.ts';
+import { withoutSecretEnv } from '../../domain/secrets/secret.ts';
 import { isRootless } from '../../infra/config/paths.ts';
 import { tarDirectory } from '../../infra/storage/layer/tar-dir.ts';
 import type { ContainerEngine } from '../container-engine.ts';
@@ -61,7 +62,8 @@ export async function commitContainer(ce: ContainerEngine, nameOrId: string, opt
           imageId: config.imageId,
           entrypoint: config.entrypoint,
           command: config.command,
-          env: committedEnv(spec?.process?.env ?? config.env, [...config.env, ...(imageEnv(image?.config) ?? [])]),
+          // an env secret's value must never end up in an image
+          env: committedEnv(withoutSecretEnv(spec?.process?.env ?? config.env, config.secrets), [...config.env, ...(imageEnv(image?.config) ?? [])]),
           workingDir: spec?.process?.cwd ?? config.workingDir,
           user: config.user,
           labels: config.labels,
@@ -77,6 +79,7 @@ export async function commitContainer(ce: ContainerEngine, nameOrId: string, opt
         author: opts.author,
         message: opts.message,
       });
+      await ce.engine.events.container(config, 'commit');
       return img.id;
     } finally {
       if (pause) await runtime.resume(id);
@@ -96,4 +99,5 @@ export async function exportContainer(ce: ContainerEngine, nameOrId: string, out
       ce.unmountRootfs(id);
     }
   });
+  await ce.engine.events.container(ce.lookup(id).config, 'export');
 }

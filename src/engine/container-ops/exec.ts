@@ -110,6 +110,7 @@ export async function execInContainer(ce: ContainerEngine, nameOrId: string, opt
       ...(opts.streams?.stderr ? { stderr: opts.streams.stderr } : {}),
       detachKeys: opts.detachKeys ?? (conf.engine.detachKeys || defaultDetachKeys),
     });
+    if (result.exitCode !== null && result.exitCode !== undefined) await ce.engine.events.container(prepared.cur.config, 'exec_died');
     return { sessionId, exitCode: result.exitCode ?? undefined, detached: !opts.detach && result.exitCode === null };
   } catch (err) {
     throw sessionError(err);

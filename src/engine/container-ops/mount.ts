@@ -16,11 +16,14 @@ export interface MountedContainer {
 
 /** Mounts the container's root file system; returns where. */
 export async function mountContainer(ce: ContainerEngine, nameOrId: string): Promise<string> {
-  const id = ce.lookup(nameOrId).config.id;
-  return ce.withLock(id, async () => {
+  const rec = ce.lookup(nameOrId);
+  const id = rec.config.id;
+  const mountPoint = await ce.withLock(id, async () => {
     await ce.sync(id);
     return ce.mountRootfs(id);
   });
+  await ce.engine.events.container(rec.config, 'mount');
+  return mountPoint;
 }
 
 /** Containers whose root file system is mounted now (by `mount` or because they run), by ID. */
@@ -62,6 +65,7 @@ export async function unmountContainers(ce: ContainerEngine, namesOrIds: readonl
       });
       // `--all` lists what it actually unmounted; named containers are echoed either way.
       if (!opts.all || unmounted) reports.push({ Id: id, RawInput: input });
+      if (unmounted) await ce.engine.events.container(ce.lookup(id).config, 'unmount');
     } catch (err) {
       reports.push({ Id: id, RawInput: input, Err: err as Error });
     }
