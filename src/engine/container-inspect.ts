@@ -9,6 +9,7 @@ import type { ContainerRecord } from '../domain/containers/container-repo.ts';
 import { currentHealth, healthReport } from '../domain/containers/health.ts';
 import type { ContainerConfig, MountSpec } from '../domain/containers/model.ts';
 import { withoutSecretEnv } from '../domain/secrets/secret.ts';
+import { goMap } from '../domain/go-map.ts';
 import { parseHumanSize } from '../domain/containers/option-parsers.ts';
 import { parseSignal } from '../domain/containers/spec/process-config.ts';
 import type { RuntimeSpec } from '../infra/oci/runtime-spec.ts';
@@ -35,11 +36,6 @@ function readSpec(file: string): RuntimeSpec | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A Go map[string]string: printed with sorted keys, as encoding/json does. */
-function goMap(obj: Record<string, string>): Map<string, string> {
-  return new Map(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function ifExists(file: string): string {

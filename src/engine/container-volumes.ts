@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { liveStates, type ContainerConfig } from '../domain/containers/model.ts';
 import { resolveInRoot, resolveUser } from '../domain/containers/spec/resolve-user.ts';
-import { isMountVolume, volumeMountData, type VolumeConfig } from '../domain/volumes/volume.ts';
+import { isMountVolume, usesVolume, volumeMountData, type VolumeConfig } from '../domain/volumes/volume.ts';
 import { isMounted } from '../infra/storage/overlay.ts';
 import { MNT_DETACH, umount2 } from '../infra/sys/mount.ts';
 import { runProgram } from '../infra/sys/process.ts';
@@ -124,7 +124,7 @@ export function releaseVolumes(ce: ContainerEngine, config: ContainerConfig): vo
     const row = ce.engine.store.db.get<{ config: string }>('SELECT config FROM volumes WHERE name = ?', name);
     if (!row) continue;
     const vol = JSON.parse(row.config) as VolumeConfig;
-    if (!isMountVolume(vol) || others.some((r) => r.config.mounts.some((m) => m.name === name))) continue;
+    if (!isMountVolume(vol) || others.some((r) => usesVolume(r.config, name))) continue;
     if (isMounted(vol.Mountpoint)) umount2(vol.Mountpoint, MNT_DETACH);
   }
 }
@@ -133,7 +133,7 @@ export function releaseVolumes(ce: ContainerEngine, config: ContainerConfig): vo
 export function removeAnonymousVolumes(ce: ContainerEngine, config: ContainerConfig): void {
   const db = ce.engine.store.db;
   for (const name of config.anonymousVolumes) {
-    const inUse = ce.list().some((r) => r.config.id !== config.id && r.config.mounts.some((m) => m.name === name));
+    const inUse = ce.list().some((r) => r.config.id !== config.id && usesVolume(r.config, name));
     if (inUse) continue;
     db.write(() => db.run('DELETE FROM volumes WHERE name = ?', name));
     fs.rmSync(path.join(ce.engine.store.paths.volumes, name), { recursive: true, force: true });

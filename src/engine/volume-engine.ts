@@ -13,6 +13,7 @@ import {
   inspectVolume,
   isMountVolume,
   parseVolumeOptions,
+  usesVolume,
   volumeFilter,
   type VolumeConfig,
   type VolumeInspect,
@@ -73,7 +74,7 @@ export class VolumeEngine {
 
   /** IDs of the containers whose mounts name the volume. */
   users(name: string): string[] {
-    return this.#engine.containers.list().filter((r) => r.config.mounts.some((m) => m.type === 'volume' && m.name === name)).map((r) => r.config.id);
+    return this.#engine.containers.list().filter((r) => usesVolume(r.config, name)).map((r) => r.config.id);
   }
 
   async create(opts: VolumeCreateOptions = {}): Promise<string> {
@@ -124,7 +125,7 @@ export class VolumeEngine {
   }
 
   #liveUsers(name: string): number {
-    return this.#engine.containers.list().filter((r) => liveStates.includes(r.state.status) && r.config.mounts.some((m) => m.type === 'volume' && m.name === name)).length;
+    return this.#engine.containers.list().filter((r) => liveStates.includes(r.state.status) && usesVolume(r.config, name)).length;
   }
 
   #usedNames(): Set<string> {

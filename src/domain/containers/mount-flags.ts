@@ -9,6 +9,7 @@ import { isAbsolute, posix, resolve } from 'node:path';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { MountSpec } from './model.ts';
 import { parseSizeFlag } from './option-parsers.ts';
+import { isValidObjectName } from '../object-names.ts';
 
 const volumeOptions = /^(rw|ro|z|Z|O|U|copy|nocopy|dev|nodev|exec|noexec|suid|nosuid|bind|rbind|shared|rshared|slave|rslave|private|rprivate|unbindable|runbindable|idmap(=.*)?|notmpcopyup)$/;
 
@@ -28,8 +29,6 @@ function hostSource(src: string, cwd: string): string {
   return path;
 }
 
-const volumeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
 /** `-v [SOURCE:]DEST[:OPTIONS]`. An anonymous volume has type `volume` and an empty name. */
 export function parseVolumeFlag(text: string, cwd: string): MountSpec {
   const parts = text.split(':');
@@ -41,7 +40,7 @@ export function parseVolumeFlag(text: string, cwd: string): MountSpec {
   if (options.filter((o) => o === 'ro' || o === 'rw').length > 1) throw new InvalidArgumentError("cannot set ro or rw options more than once");
   const destination = checkDestination(dest);
   if (src.startsWith('/') || src.startsWith('.')) return { type: 'bind', source: hostSource(src, cwd), destination, options };
-  if (!volumeName.test(src)) throw new InvalidArgumentError(`invalid volume name ${JSON.stringify(src)}`);
+  if (!isValidObjectName(src)) throw new InvalidArgumentError(`invalid volume name ${JSON.stringify(src)}`);
   return { type: 'volume', source: '', destination, options, name: src };
 }
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { RestartPolicy } from './model.ts';
+import { isValidObjectName } from '../object-names.ts';
 
 const sizeUnits: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
 
@@ -125,10 +126,8 @@ export function parseEntrypoint(text: string): string[] {
   return [text];
 }
 
-const namePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
 export function checkContainerName(name: string): void {
-  if (!namePattern.test(name)) throw new InvalidArgumentError('running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
+  if (!isValidObjectName(name)) throw new InvalidArgumentError('running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
 }
 
 /** `--stop-timeout`, `--timeout`, `-t`: whole seconds, not negative. */

@@ -10,6 +10,7 @@ import type { NetavarkNetwork } from '../../infra/network/netavark.ts';
 import { checkDriverOptions } from './driver-options.ts';
 import { isIP } from '../../infra/network/ip-syntax.ts';
 import { contains, formatSubnet, hostRange, intToIp, ipToInt, isIPv6Subnet, overlaps, parseSubnet4, type Subnet4 } from './ipv4.ts';
+import { isValidObjectName } from '../object-names.ts';
 
 export type Network = NetavarkNetwork;
 
@@ -52,10 +53,8 @@ export function defaultNetwork(name: string, subnet: string): Network {
   };
 }
 
-const validName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
 export function checkNetworkName(name: string): void {
-  if (!validName.test(name)) throw new InvalidArgumentError(`network name ${name} invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
+  if (!isValidObjectName(name)) throw new InvalidArgumentError(`network name ${name} invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
 }
 
 /** A random ULA /64 (fdXX:XXXX:XXXX:XXXX::/64), as Podman picks for `--ipv6` without an IPv6 `--subnet`. */

@@ -6,6 +6,9 @@
  */
 import { InvalidArgumentError } from '../../define/errors.ts';
 import { groupFilters, labelMatches } from '../filter-values.ts';
+import type { ContainerConfig } from '../containers/model.ts';
+import { goMap } from '../go-map.ts';
+import { isValidObjectName } from '../object-names.ts';
 
 /** What the `volumes` table keeps per volume (JSON), in Podman's inspect field names. */
 export interface VolumeConfig {
@@ -29,9 +32,9 @@ export interface VolumeInspect {
   Driver: string;
   Mountpoint: string;
   CreatedAt: string;
-  Labels: Record<string, string>;
+  Labels: Map<string, string>;
   Scope: 'local';
-  Options: Record<string, string>;
+  Options: Map<string, string>;
   UID?: number;
   GID?: number;
   Anonymous?: true;
@@ -40,15 +43,8 @@ export interface VolumeInspect {
   NeedsChown?: true;
 }
 
-const namePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
 export function checkVolumeName(name: string): void {
-  if (!namePattern.test(name)) throw new InvalidArgumentError('running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
-}
-
-/** A map as Go prints it: keys sorted. */
-function sorted(map: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (!isValidObjectName(name)) throw new InvalidArgumentError('running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
 }
 
 export interface ParsedVolumeOptions {
@@ -92,11 +88,17 @@ export function parseVolumeOptions(values: readonly string[]): ParsedVolumeOptio
         throw new InvalidArgumentError(`invalid mount option ${key} for driver 'local': invalid argument`);
     }
   }
+  // mount options other than uid/gid only mean something to a mount: they need type or device
   const mountOptions = (options['o'] ?? '').split(',').filter((o) => o !== '' && !/^(uid|gid)=/.test(o));
-  if ((mountOptions.length > 0 || options['device'] !== undefined) && options['type'] === undefined && options['device'] === undefined) {
+  if (mountOptions.length > 0 && options['type'] === undefined && options['device'] === undefined) {
     throw new InvalidArgumentError('mount options require a "type" and "device" for the local driver');
   }
   return out;
+}
+
+/** Whether a container mounts the named volume. */
+export function usesVolume(config: Pick<ContainerConfig, 'mounts'>, name: string): boolean {
+  return config.mounts.some((m) => m.type === 'volume' && m.name === name);
 }
 
 /** Whether using the volume mounts something (`type`/`device` given). */
@@ -104,7 +106,7 @@ export function isMountVolume(config: VolumeConfig): boolean {
   return config.Options['type'] !== undefined || config.Options['device'] !== undefined;
 }
 
-/** The mount(2) data for a mount volume: `o` without the uid/gid Podman applies itself. */
+/** mount(8)'s `-o` for a mount volume: `o` as given (tmpfs takes uid/gid itself). */
 export function volumeMountData(config: VolumeConfig): string {
   return (config.Options['o'] ?? '').split(',').filter((o) => o !== '').join(',');
 }
@@ -116,9 +118,9 @@ export function inspectVolume(config: VolumeConfig, createdMs: number, mountCoun
     Driver: config.Driver,
     Mountpoint: config.Mountpoint,
     CreatedAt: new Date(createdMs).toISOString(),
-    Labels: sorted(config.Labels),
+    Labels: goMap(config.Labels),
     Scope: 'local',
-    Options: sorted(config.Options),
+    Options: goMap(config.Options),
     ...(config.UID ? { UID: config.UID } : {}),
     ...(config.GID ? { GID: config.GID } : {}),
     ...(config.Anonymous ? { Anonymous: true as const } : {}),

@@ -7,6 +7,7 @@ import { InvalidArgumentError, NameInUseError, NoSuchContainerError } from '../.
 import { checkTransition, type ContainerConfig, type PortMapping } from '../../domain/containers/model.ts';
 import { linuxResources } from '../../domain/containers/spec/resources.ts';
 import type { ContainerEngine } from '../container-engine.ts';
+import { isValidObjectName } from '../../domain/object-names.ts';
 
 export interface PortReport {
   id: string;
@@ -32,7 +33,7 @@ export async function containerPorts(ce: ContainerEngine, nameOrId: string | und
 
 export async function renameContainer(ce: ContainerEngine, nameOrId: string, newName: string): Promise<void> {
   const rec = ce.lookup(nameOrId);
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(newName)) throw new InvalidArgumentError('names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
+  if (!isValidObjectName(newName)) throw new InvalidArgumentError('names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
   if (rec.config.name === newName) return;
   const id = rec.config.id;
   await ce.withLock(id, async () => {
