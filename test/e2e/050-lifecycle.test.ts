@@ -95,22 +95,23 @@ for (const rt of runtimes) {
     });
 
     test('an attached run killed with -9 leaves the cleanup to the exit command; one that lives does it itself', async () => {
-      const claims = () => readdirSync(join(env.runroot, 'locks')).filter((f) => f.endsWith('.cleanup'));
+      // other tests of this suite run attached containers at the same time: only ours count
+      const claimOf = (id: string) => readdirSync(join(env.runroot, 'locks')).filter((f) => f === `${id}.cleanup`);
       const child = spawn(skiffBin, [...env.globalArgs(), '--runtime', rt.name, 'run', '--name', 'killed9', IMAGE, 'sh', '-c', 'sleep 1; exit 6'], { env: env.env as NodeJS.ProcessEnv, stdio: 'ignore' });
       const id = await waitFor('the container to run', async () => {
         const r = await env.run(['inspect', '--format', '{{.State.Status}} {{.Id}}', 'killed9']);
         return r.stdout.startsWith('running ') ? r.stdout.trim().split(' ')[1]! : '';
       });
-      assert.deepEqual(claims(), [`${id}.cleanup`], 'the attached run claims the cleanup');
+      assert.deepEqual(claimOf(id), [`${id}.cleanup`], 'the attached run claims the cleanup');
       child.kill('SIGKILL');
       await new Promise((r) => child.on('close', r));
       // Only the exit command removes a claim its owner left: it ran, and did the cleanup.
-      await waitFor('the exit command', () => claims().length === 0 && mountsUnder(`${env.runroot}/mounts/container/${id}`).length === 0);
+      await waitFor('the exit command', () => claimOf(id).length === 0 && mountsUnder(`${env.runroot}/mounts/container/${id}`).length === 0);
       assert.equal(await inspectField(env, 'killed9', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 6');
 
       assert.equal((await skiff(['run', '--name', 'lived9', IMAGE, 'sh', '-c', 'exit 7'])).code, 7);
       assert.equal(await inspectField(env, 'lived9', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 7');
-      assert.deepEqual(claims(), [], 'a run that cleaned up leaves no claim');
+      assert.deepEqual(claimOf(await inspectField(env, 'lived9', '{{.Id}}')), [], 'a run that cleaned up leaves no claim');
     });
 
     test('restart policy on-failure:2 restarts twice, by the exit command', async () => {

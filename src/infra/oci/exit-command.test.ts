@@ -45,6 +45,7 @@ describe('deferringExitCommand', { skip: existsSync('/usr/bin/flock') ? false : 
     await owner.done;
     assert.equal(await cmdExit, 0);
     assert.equal(existsSync(ran), false);
+    assert.equal(existsSync(claim), false, 'the claim is not made again');
   });
 
   test('a claim whose owner goes without cleaning up: the cleanup runs and the claim goes', async () => {

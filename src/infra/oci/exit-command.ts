@@ -19,8 +19,12 @@ const flockProgram = '/usr/bin/flock';
  */
 const claimWaitSeconds = 10;
 
-/** $1 the claim file; the rest the cleanup command. A constant: nothing here is user input. */
-const script = `if [ -e "$1" ]; then "$0" -w ${claimWaitSeconds} "$1" true; [ -e "$1" ] || exit 0; rm -f "$1"; fi; shift; exec "$@"`;
+/**
+ * $1 the claim file, $0 flock; the rest the cleanup command. A constant: nothing here is user
+ * input. The claim is opened without O_CREAT (flock FILE would make a new one after its owner
+ * removed it, and the cleanup would then run for nothing): a claim gone by then means done.
+ */
+const script = `if [ -e "$1" ]; then { "$0" -w ${claimWaitSeconds} 9; } 9<"$1" 2>/dev/null; [ -e "$1" ] || exit 0; rm -f "$1"; fi; shift; exec "$@"`;
 
 /** `command` behind the claim check; `command` itself where util-linux's flock is missing. */
 export function deferringExitCommand(claimFile: string, command: readonly string[]): string[] {
