@@ -5,7 +5,7 @@
 // test files never share an address.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -56,6 +56,41 @@ function linkExists(name: string): boolean {
     return false;
   }
 }
+
+describe('aardvark-dns reloads', { skip }, () => {
+  // its own store, so its own aardvark-dns: stopping it holds up no other test
+  const env = new SkiffEnv();
+  before(() => loadBusybox(env));
+  after(async () => {
+    await env.run(['rm', '-f', '-a', '-t', '0']);
+    env.cleanup();
+  });
+
+  test('a container starts only once aardvark-dns serves its network again', async () => {
+    const n = await createNetwork(env, 'reload');
+    const srv = `reload-${tag}`;
+    await env.runOk(['run', '-d', '--name', srv, '--network', n.name, IMAGE, 'sleep', '300']);
+    const pid = Number(readFileSync(join(env.runroot, 'networks', 'aardvark-dns', 'aardvark.pid'), 'utf8'));
+    // a stopped aardvark-dns handles netavark's SIGHUP, and so rebinds, only when continued
+    process.kill(pid, 'SIGSTOP');
+    let resumedAt = 0;
+    const timer = setTimeout(() => {
+      resumedAt = Date.now();
+      process.kill(pid, 'SIGCONT');
+    }, 600);
+    try {
+      await env.runOk(['run', '-d', '--name', `client-${tag}`, '--network', n.name, IMAGE, 'nslookup', srv]);
+    } finally {
+      clearTimeout(timer);
+      process.kill(pid, 'SIGCONT');
+    }
+    assert.ok(resumedAt > 0, 'run returned while aardvark-dns was stopped');
+    const startedAt = Date.parse((await env.runOk(['inspect', '--format', '{{.State.StartedAt}}', `client-${tag}`])).trim());
+    assert.ok(startedAt >= resumedAt - 5, `started ${resumedAt - startedAt} ms before aardvark-dns could answer`);
+    assert.equal((await env.runOk(['wait', `client-${tag}`])).trim(), '0');
+    assert.match(await env.runOk(['logs', `client-${tag}`]), new RegExp(`Name:\\s+${srv}\\S*\\nAddress: ${n.prefix.replaceAll('.', '\\.')}\\d+`));
+  });
+});
 
 describe('networks', { skip, concurrency: true }, () => {
   const env = new SkiffEnv();

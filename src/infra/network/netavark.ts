@@ -8,6 +8,7 @@ import path from 'node:path';
 import { MissingProgramError, ProgramFailedError, SkiffError } from '../../define/errors.ts';
 import { withFileLock } from '../sys/flock.ts';
 import { runProgram, type ProgramOutput } from '../sys/process.ts';
+import { aardvarkListeners, aardvarkRebindsOnReload, settleAardvark } from './aardvark-listeners.ts';
 
 /** A network as netavark (and Podman's network files) spell it. */
 export interface NetavarkNetwork {
@@ -80,15 +81,17 @@ export function findHelper(name: string, helperDirs: readonly string[]): string 
   throw new MissingProgramError(name, name);
 }
 
-function baseArgs(ctx: NetavarkContext): string[] {
-  const args = ['--config', ctx.configDir, '--rootless', 'false'];
+function aardvarkBinary(ctx: NetavarkContext): string | undefined {
   try {
-    args.push('--aardvark-binary', findHelper('aardvark-dns', ctx.helperDirs));
+    return findHelper('aardvark-dns', ctx.helperDirs);
   } catch {
     // without aardvark-dns, networks simply get no name resolution
+    return undefined;
   }
-  return args;
 }
+
+/** The port aardvark-dns listens on: netavark's default, as skiff passes none. */
+const dnsPort = 53;
 
 /** netavark's errors are JSON `{"error": "…"}` on stderr; the message alone reads better. */
 function netavarkError(err: unknown, verb: string): unknown {
@@ -101,15 +104,24 @@ function netavarkError(err: unknown, verb: string): unknown {
 
 /**
  * One netavark at a time, as Podman does (its netavark.lock): two concurrent setups race on
- * creating the same bridge and firewall chains.
+ * creating the same bridge and firewall chains. With DNS, the lock is held until aardvark-dns
+ * has reloaded (aardvark-listeners.ts), so the next holder finds it settled.
  */
-function runLocked(ctx: NetavarkContext, args: string[], input: string): Promise<ProgramOutput> {
+function runLocked(ctx: NetavarkContext, args: string[], opts: NetavarkOptions): Promise<ProgramOutput> {
   const bin = findHelper('netavark', ctx.helperDirs);
   fs.mkdirSync(ctx.configDir, { recursive: true, mode: 0o755 });
   fs.mkdirSync(path.dirname(ctx.lockFile), { recursive: true, mode: 0o755 });
-  const argv = [...(ctx.enter ?? []), bin, ...baseArgs(ctx), ...args];
+  const aardvark = aardvarkBinary(ctx);
+  const argv = [...(ctx.enter ?? []), bin, '--config', ctx.configDir, '--rootless', 'false', ...(aardvark ? ['--aardvark-binary', aardvark] : []), ...args];
   const env = ctx.env ? { ...process.env, ...ctx.env } : undefined;
-  return withFileLock(ctx.lockFile, () => runProgram(argv[0]!, argv.slice(1), { debianPackage: 'netavark', displayName: 'netavark', input, ...(env ? { env } : {}) }));
+  const dns = aardvark !== undefined && Object.values(opts.network_info).some((n) => n.dns_enabled);
+  return withFileLock(ctx.lockFile, async () => {
+    const before = dns ? aardvarkListeners(ctx.configDir) : undefined;
+    const rebinds = before && before.size > 0 ? aardvarkRebindsOnReload(aardvark!) : Promise.resolve(false);
+    const out = await runProgram(argv[0]!, argv.slice(1), { debianPackage: 'netavark', displayName: 'netavark', input: JSON.stringify(opts), ...(env ? { env } : {}) });
+    if (before) await settleAardvark(ctx.configDir, dnsPort, before, await rebinds);
+    return out;
+  });
 }
 
 /** netavark's version, `1.4.0` from its `netavark 1.4.0`. */
@@ -121,7 +133,7 @@ export async function netavarkVersion(ctx: NetavarkContext): Promise<string> {
 /** Configures the namespace at `netnsPath`; returns the status block per network name. */
 export async function netavarkSetup(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<Record<string, StatusBlock>> {
   try {
-    const out = await runLocked(ctx, ['setup', netnsPath], JSON.stringify(opts));
+    const out = await runLocked(ctx, ['setup', netnsPath], opts);
     return JSON.parse(out.stdout) as Record<string, StatusBlock>;
   } catch (err) {
     throw netavarkError(err, 'setup');
@@ -131,7 +143,7 @@ export async function netavarkSetup(ctx: NetavarkContext, netnsPath: string, opt
 /** Undoes setup: veths, firewall rules, port forwards, DNS entries. */
 export async function netavarkTeardown(ctx: NetavarkContext, netnsPath: string, opts: NetavarkOptions): Promise<void> {
   try {
-    await runLocked(ctx, ['teardown', netnsPath], JSON.stringify(opts));
+    await runLocked(ctx, ['teardown', netnsPath], opts);
   } catch (err) {
     throw netavarkError(err, 'teardown');
   }
