@@ -29,6 +29,7 @@ const common = {
 };
 await build({ ...common, entryPoints: { 'skiff-main': `${root}/src/cli/main.ts` } });
 shareDefaultImports(`${root}/dist/bin/skiff-main.cjs`);
+noDynamicImport(`${root}/dist/bin/skiff-main.cjs`);
 await build({ ...common, entryPoints: { skiff: `${root}/src/cli/launch.ts` } });
 
 /**
@@ -45,4 +46,13 @@ function shareDefaultImports(file) {
     'var __toESMShared=new WeakMap,__toESM=(mod,isNodeMode)=>{if(mod==null||!isNodeMode)return __toESMFresh(mod,isNodeMode);' +
     'let ns=__toESMShared.get(mod);return ns||__toESMShared.set(mod,ns=__toESMFresh(mod,isNodeMode)),ns},__toESMFresh=(mod,isNodeMode,target)=>';
   writeFileSync(file, text.replace(helper, shared));
+}
+
+/**
+ * launch.ts compiles the bundle with vm.Script to keep a code cache of it, and such a script
+ * has no loader for import(): a builtin module comes from process.getBuiltinModule instead.
+ */
+function noDynamicImport(file) {
+  const m = /\bimport\(\s*["'`][^)]*\)/.exec(readFileSync(file, 'utf8'));
+  if (m) throw new Error(`bundle: ${m[0]} in ${file}: use process.getBuiltinModule (launch.ts loads the bundle with vm.Script)`);
 }

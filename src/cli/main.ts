@@ -3,6 +3,7 @@
  * throws to `Error: …` and an exit status, once, here.
  */
 import { ExitCode, InvalidArgumentError, SkiffError, errorMessage } from '../define/errors.ts';
+import { codeCacheHook } from './code-cache-hook.ts';
 import { CliContext } from './context.ts';
 import { parseFlags } from './flags.ts';
 import { globalFlags, globalOptionsFrom } from './global-flags.ts';
@@ -84,8 +85,9 @@ async function main(argv: string[]): Promise<number> {
   // The engine (and its database) is not closed: the process exits next, and closing the
   // last SQLite connection would checkpoint the WAL, a cost later writers pay anyway.
   const ctx = new CliContext(globalOptionsFrom(parsed.flags), path);
-  const code = await spec.run(ctx, parsed.flags, parsed.args);
-  return code ?? 0;
+  const code = (await spec.run(ctx, parsed.flags, parsed.args)) ?? 0;
+  if (code === 0) codeCacheHook.succeeded(path.join(' '));
+  return code;
 }
 
 /** Commands that never touch storage run in the caller's own namespaces. */

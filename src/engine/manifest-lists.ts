@@ -221,9 +221,9 @@ export async function pushList(store: Store, listName: string, destination: stri
   const format = opts.format === 'oci' ? 'oci' : 'docker';
   const bytes = Buffer.from(JSON.stringify(listJson({ ...list, instances: pushed }, format)));
   opts.onEvent?.({ kind: 'list' });
-  const digest = `sha256:${(await import('node:crypto')).createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = `sha256:${process.getBuiltinModule('node:crypto').createHash('sha256').update(bytes).digest('hex')}`;
   await client.putManifest(dest.path, dest.tag ?? 'latest', format === 'oci' ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.docker.distribution.manifest.list.v2+json', bytes);
-  if (opts.digestfile) (await import('node:fs')).writeFileSync(opts.digestfile, digest);
+  if (opts.digestfile) process.getBuiltinModule('node:fs').writeFileSync(opts.digestfile, digest);
   if (opts.removeAfter) withListsLock(store, () => deleteList(store, list));
   return digest;
 }

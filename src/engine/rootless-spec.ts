@@ -117,7 +117,7 @@ async function autoSettings(s: Store, img: ImageRecord): Promise<Pick<UsernsCont
   const { loadStorageConf } = await import('../infra/config/storage-conf.ts');
   const { ownerIdSize } = await import('../infra/rootless/idmap-owners.ts');
   const { passwdFilesSize } = await import('../domain/containers/userns-mappings.ts');
-  const { readFileSync } = await import('node:fs');
+  const { readFileSync } = process.getBuiltinModule('node:fs');
   const options = loadStorageConf().options;
   const dirs = s.layers.chain(img.topLayer).map((l) => s.paths.layerDiff(l.id)).reverse();
   const read = (rel: string) => {

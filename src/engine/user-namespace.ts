@@ -42,7 +42,7 @@ export async function runInUserNamespace(opts: UnshareOptions): Promise<number> 
   const { resolveStoreLocation } = await import('./store-location.ts');
   const location = await resolveStoreLocation(opts.engine);
   const [program, ...args] = opts.command.length ? opts.command : [process.env.SHELL || '/bin/sh'];
-  const { spawn } = await import('node:child_process');
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const env = { ...process.env, CONTAINERS_GRAPHROOT: location.graphRoot, CONTAINERS_RUNROOT: location.runRoot };
   return new Promise((resolve, reject) => {
     const child = spawn(program!, args, { stdio: 'inherit', env });

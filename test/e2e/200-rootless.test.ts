@@ -2,7 +2,7 @@
 // and its user namespace, storage owned by subordinate ids, containers, isolation between
 // users and from root, and what a user without /etc/subuid ranges gets.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -209,5 +209,41 @@ describe('rootless without /etc/subuid ranges', { skip, concurrency: false }, ()
     const r = await carol.run(['load', '-q', '-i', await dockerArchive()]);
     assert.equal(r.code, 125);
     assert.match(r.stderr, /insufficient UIDs or GIDs available in user namespace \(requested 1000:1000 for \/home\/app\)/);
+  });
+});
+
+describe("the launcher's code cache, in the user's home", { skip, concurrency: false }, () => {
+  // its own user: other tests' commands would grow this cache while it is looked at
+  let dave: UserEnv;
+  let cache: string;
+  const header = () => {
+    const bytes = readFileSync(cache);
+    return JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString('utf8')) as { commands: string[] };
+  };
+  before(() => {
+    dave = new UserEnv(ensureUser('skiffcache'));
+    cache = join(dave.user.home, '.cache/skiff/skiff-main.v8cache');
+    rmSync(cache, { force: true });
+  });
+  after(() => dave?.cleanup());
+
+  test('a command that succeeds is added once; a cache V8 accepts is not written again', async () => {
+    await dave.runOk(['version']);
+    assert.deepEqual(header().commands, ['version']);
+    assert.equal(statSync(cache).uid, dave.user.uid);
+    const written = statSync(cache);
+    await dave.runOk(['version', '--format', '{{.Client.Version}}']);
+    assert.equal(statSync(cache).ino, written.ino);
+    await dave.runOk(['help', 'ps']);
+    assert.deepEqual(header().commands, ['version', 'help']);
+    // a failure adds nothing
+    assert.equal((await dave.run(['inspect', 'no-such-thing'])).code, 125);
+    assert.deepEqual(header().commands, ['version', 'help']);
+  });
+
+  test('a damaged cache is written anew and the command still works', async () => {
+    writeFileSync(cache, 'not a cache\nat all');
+    assert.match(await dave.runOk(['version', '--format', '{{.Client.Version}}']), /^\d+\.\d+\.\d+/);
+    assert.deepEqual(header().commands, ['version']);
   });
 });

@@ -43,7 +43,7 @@ export async function registryAccess(flags: ParsedFlags, authfileMustExist = tru
     authfile: flags.string('authfile'),
   };
   if (opts.authfile !== undefined && authfileMustExist) {
-    const fs = await import('node:fs');
+    const fs = process.getBuiltinModule('node:fs');
     if (!fs.existsSync(opts.authfile)) throw new InvalidArgumentError(`checking authfile: stat ${opts.authfile}: no such file or directory`);
   }
   const creds = flags.string('creds');
