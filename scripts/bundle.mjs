@@ -30,6 +30,7 @@ const common = {
 await build({ ...common, entryPoints: { 'skiff-main': `${root}/src/cli/main.ts` } });
 shareDefaultImports(`${root}/dist/bin/skiff-main.cjs`);
 noDynamicImport(`${root}/dist/bin/skiff-main.cjs`);
+asciiOnly(`${root}/dist/bin/skiff-main.cjs`);
 await build({ ...common, entryPoints: { skiff: `${root}/src/cli/launch.ts` } });
 
 /**
@@ -55,4 +56,14 @@ function shareDefaultImports(file) {
 function noDynamicImport(file) {
   const m = /\bimport\(\s*["'`][^)]*\)/.exec(readFileSync(file, 'utf8'));
   if (m) throw new Error(`bundle: ${m[0]} in ${file}: use process.getBuiltinModule (launch.ts loads the bundle with vm.Script)`);
+}
+
+/** launch.ts reads the bundle as latin1, a one-byte string, which is only right for ASCII. */
+function asciiOnly(file) {
+  const bytes = readFileSync(file);
+  const at = bytes.findIndex((b) => b > 0x7f);
+  if (at >= 0) {
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    throw new Error(`bundle: a non-ASCII byte on line ${line} of ${file}, near ${JSON.stringify(bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8'))}: write it as an escape`);
+  }
 }

@@ -3,6 +3,7 @@
  * (so `--help`, `version` and friends never touch storage).
  */
 import type { Engine, EngineOptions } from '../engine/engine.ts';
+import { writeOut } from './stdio.ts';
 
 export interface GlobalOptions extends EngineOptions {
   logLevel: string;
@@ -24,21 +25,21 @@ export class CliContext {
   }
 
   out(text: string): void {
-    process.stdout.write(text);
+    writeOut(1, text);
   }
 
   err(text: string): void {
-    process.stderr.write(text);
+    writeOut(2, text);
   }
 
   /** Prints a non-fatal per-item error as Podman does for batch verbs. */
   error(message: string): void {
-    process.stderr.write(`Error: ${message}\n`);
+    writeOut(2, `Error: ${message}\n`);
   }
 
   warn(message: string): void {
     if (this.global.logLevel !== 'error' && this.global.logLevel !== 'fatal' && this.global.logLevel !== 'panic') {
-      process.stderr.write(`WARN[0000] ${message}\n`);
+      writeOut(2, `WARN[0000] ${message}\n`);
     }
   }
 

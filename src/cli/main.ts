@@ -10,12 +10,13 @@ import { globalFlags, globalOptionsFrom } from './global-flags.ts';
 import { commandHelp, groupHelp } from './help.ts';
 import { commands, findChild, type CommandEntry } from './registry.ts';
 import { skiffVersion } from './version.ts';
+import { writeOut } from './stdio.ts';
 
 async function main(argv: string[]): Promise<number> {
   // Global flags may stand before the command word; the first positional is the command.
   const leading = parseFlags(argv, globalFlags, { stopAtFirstPositional: true });
   if (leading.flags.bool('version') && !leading.args.length) {
-    process.stdout.write(`skiff version ${skiffVersion}\n`);
+    writeOut(1, `skiff version ${skiffVersion}\n`);
     return 0;
   }
   const rest = leading.args;
@@ -56,10 +57,10 @@ async function main(argv: string[]): Promise<number> {
       throw new InvalidArgumentError(`unrecognized command \`skiff ${path.join(' ')} ${parsed.args[0]}\`\nTry 'skiff ${path.join(' ')} --help' for more information`);
     }
     if (!entry && !parsed.help && !parsed.args.length) {
-      process.stdout.write(groupHelp(groupShort, path, group, globalFlags));
+      writeOut(1, groupHelp(groupShort, path, group, globalFlags));
       return entry ? 0 : ExitCode.engine;
     }
-    process.stdout.write(groupHelp(groupShort, path, group, globalFlags));
+    writeOut(1, groupHelp(groupShort, path, group, globalFlags));
     return 0;
   }
 
@@ -78,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (parsed.help) {
-    process.stdout.write(commandHelp(spec, path, entry.aliases));
+    writeOut(1, commandHelp(spec, path, entry.aliases));
     return 0;
   }
   checkArgCount(spec.minArgs, spec.maxArgs, parsed.args.length);
@@ -104,7 +105,7 @@ async function enterUserNamespace(argv: string[]): Promise<void> {
   const userns = await import('../engine/user-namespace.ts');
   if (userns.inUserNamespace()) return;
   const ns = await userns.joinableUserNamespace();
-  if (ns.singleIdWarning) process.stderr.write(`WARN[0000] ${ns.singleIdWarning}\n`);
+  if (ns.singleIdWarning) writeOut(2, `WARN[0000] ${ns.singleIdWarning}\n`);
   userns.reexecInUserNamespace(ns, argv);
 }
 
@@ -131,8 +132,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (process.env['SKIFF_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.stderr.write(`Error: ${errorMessage(err)}\n`);
+    if (process.env['SKIFF_DEBUG'] && err instanceof Error) writeOut(2, `${err.stack}\n`);
+    writeOut(2, `Error: ${errorMessage(err)}\n`);
     process.exitCode = exitCodeFor(err);
   },
 );

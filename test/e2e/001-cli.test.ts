@@ -1,5 +1,6 @@
 // The command line as a whole: help, unknown commands and flags, `version` and `info`.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -90,6 +91,17 @@ describe('version', () => {
   test('takes no arguments', async () => {
     const r = await env.run(['version', 'x']);
     assert.deepEqual([r.code, r.stderr], [125, 'Error: `skiff version` takes no arguments\n']);
+  });
+});
+
+describe('--version', () => {
+  test('bin/skiff answers it without Node, the launcher and the CLI the same way', async () => {
+    const want = `skiff version ${packageVersion}\n`;
+    for (const flag of ['--version', '-v']) assert.equal(await env.runOk([flag], { globalFlags: false }), want);
+    assert.equal(readFileSync(join(repoRoot, 'bin/skiff'), 'utf8').match(/^  echo "(skiff version .*)"$/m)?.[1], want.trim());
+    assert.equal(execFileSync(process.execPath, [join(repoRoot, 'dist/bin/skiff.cjs'), '--version'], { encoding: 'utf8' }), want);
+    // after global flags the CLI answers
+    assert.equal(await env.runOk(['--version']), want);
   });
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ContainerRecord } from './container-repo.ts';
 import { compileContainerFilters, parseTimeFilter } from './container-filters.ts';
-import { parseGoDuration as goDuration } from './parse-duration.ts';
+import { parseGoDuration as goDuration } from '../go-duration.ts';
 import { initialState, type ContainerConfig, type ContainerStatus } from './model.ts';
 
 function rec(name: string, created: string, extra: Partial<ContainerConfig> = {}, status: ContainerStatus = 'running', exitCode = 0): ContainerRecord {

@@ -7,7 +7,7 @@ import { groupFilters, labelMatches } from '../filter-values.ts';
 import { InvalidArgumentError } from '../../define/errors.ts';
 import type { ContainerRecord } from './container-repo.ts';
 import { healthStatusWord } from './health.ts';
-import { parseGoDuration } from './parse-duration.ts';
+import { parseGoDuration } from '../go-duration.ts';
 import type { ContainerStatus } from './model.ts';
 
 export interface FilterLookups {
@@ -38,7 +38,7 @@ function regexMatch(pattern: string, text: string): boolean {
 
 /** `10m`, `2h30m`, an RFC 3339 time or seconds since the epoch → ms since the epoch. */
 export function parseTimeFilter(text: string, now = Date.now()): number {
-  const d = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? parseGoDuration(text) : undefined;
+  const d = /^(\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h))+$/.test(text) ? parseGoDuration(text) : undefined;
   if (d !== undefined) return now - d;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
   const t = Date.parse(text);

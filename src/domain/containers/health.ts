@@ -4,7 +4,7 @@
  * entries). Pure: the engine runs the command and stores what these functions return.
  */
 import type { ContainerConfig, ContainerState } from './model.ts';
-import { parseGoDuration } from './parse-duration.ts';
+import { parseGoDuration } from '../go-duration.ts';
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
 

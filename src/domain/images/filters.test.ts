@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileImageFilters, parseGoDuration, pathMatch, referenceMatches, type FilterContext } from './filters.ts';
+import { parseGoDuration } from '../go-duration.ts';
+import { compileImageFilters, pathMatch, referenceMatches, type FilterContext } from './filters.ts';
 
 test('pathMatch follows Go path.Match', () => {
   assert.ok(pathMatch('local*/t*', 'localhost/two'));

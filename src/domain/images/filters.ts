@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, SkiffError } from '../../define/errors.ts';
 import { labelMatches } from '../filter-values.ts';
+import { parseGoDuration } from '../go-duration.ts';
 import { parseName } from './names.ts';
 
 export interface FilterableImage {
@@ -209,19 +210,6 @@ function classEnd(pattern: string, from: number): number {
 
 function escapeRe(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A Go duration ("90s", "1h30m") in ms, or undefined. */
-export function parseGoDuration(s: string): number | undefined {
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(s);
-  if (!m) return s === '0' ? 0 : undefined;
-  let total = 0;
-  for (const part of s.slice(m[1]!.length).matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(part[1]) * durationUnits[part[2]!]!;
-  }
-  return m[1] === '-' ? -total : total;
 }
 
 /** `until` takes a Unix timestamp, an RFC 3339 time or date, or a Go duration before now; ms. */

@@ -1,5 +1,5 @@
 import { ExitStatusError, InvalidArgumentError } from '../../../define/errors.ts';
-import { parseGoDuration } from '../../../domain/containers/parse-duration.ts';
+import { parseGoDuration } from '../../../domain/go-duration.ts';
 import type { CommandSpec } from '../../command.ts';
 
 export const command: CommandSpec = {

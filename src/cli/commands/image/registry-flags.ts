@@ -3,6 +3,7 @@
  * credentials, certificates and retries, turned into the engine's RegistryAccessOptions.
  */
 import { InvalidArgumentError } from '../../../define/errors.ts';
+import { parseGoDuration } from '../../../domain/go-duration.ts';
 import type { RegistryAccessOptions } from '../../../infra/registry/connect.ts';
 import type { FlagSpec } from '../../command.ts';
 import type { ParsedFlags } from '../../flags.ts';
@@ -20,19 +21,11 @@ export const retryFlags: FlagSpec[] = [
   { name: 'retry-delay', type: 'string', description: 'delay between retries in case of pull failures' },
 ];
 
-/** Go's time.ParseDuration for the units a delay uses ("500ms", "2s", "1m30s"). */
-export function parseGoDuration(value: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const m of value.matchAll(re)) {
-    total += Number(m[1]) * units[m[2]!]!;
-    consumed += m[0].length;
-  }
-  if (value === '0') return 0;
-  if (consumed !== value.length || consumed === 0) throw new InvalidArgumentError(`time: invalid duration "${value}"`);
-  return total;
+/** A --retry-delay value: a Go duration, in ms. */
+export function parseRetryDelay(value: string): number {
+  const ms = parseGoDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`time: invalid duration "${value}"`);
+  return ms;
 }
 
 /** `authfileMustExist`: pull and push refuse a missing --authfile, login creates it. */
@@ -54,7 +47,7 @@ export async function registryAccess(flags: ParsedFlags, authfileMustExist = tru
   if (flags.specs.some((s) => s.name === 'retry')) {
     opts.retry = flags.int('retry');
     const delay = flags.string('retry-delay');
-    if (delay !== undefined) opts.retryDelayMs = parseGoDuration(delay);
+    if (delay !== undefined) opts.retryDelayMs = parseRetryDelay(delay);
   }
   return opts;
 }
