@@ -31,7 +31,12 @@ await build({ ...common, entryPoints: { 'skiff-main': `${root}/src/cli/main.ts` 
 shareDefaultImports(`${root}/dist/bin/skiff-main.cjs`);
 noDynamicImport(`${root}/dist/bin/skiff-main.cjs`);
 asciiOnly(`${root}/dist/bin/skiff-main.cjs`);
-await build({ ...common, entryPoints: { skiff: `${root}/src/cli/launch.ts` } });
+// The launcher picks the command's code cache before it loads the CLI: it gets the command
+// tree as data (Node strips the types of these modules).
+const { commandWords } = await import(`${root}/src/cli/command-words.ts`);
+const { commands } = await import(`${root}/src/cli/registry.ts`);
+const { globalFlags } = await import(`${root}/src/cli/global-flags.ts`);
+await build({ ...common, entryPoints: { skiff: `${root}/src/cli/launch.ts` }, define: { ...common.define, SKIFF_COMMAND_WORDS: JSON.stringify(commandWords(commands, globalFlags)) } });
 
 /**
  * esbuild turns each `import fs from 'node:fs'` into its own __toESM(require('node:fs')),

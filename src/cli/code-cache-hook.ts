@@ -1,10 +1,10 @@
 /**
- * How the CLI tells its launcher (launch.ts) that a command succeeded, so that the code cache
- * grows by the functions that command used. The two are separate bundles that share no
- * module state, only the global object.
+ * How the CLI tells its launcher (launch.ts) that the command succeeded, so that its code
+ * cache can be written with the functions it used. The two are separate bundles that share
+ * no module state, only the global object.
  */
 export interface CodeCacheHook {
-  succeeded(command: string): void;
+  succeeded(): void;
 }
 
 const key = Symbol.for('skiff.codeCacheHook');
@@ -14,7 +14,7 @@ export const codeCacheHook = {
   install(hook: CodeCacheHook): void {
     slot[key] = hook;
   },
-  succeeded(command: string): void {
-    slot[key]?.succeeded(command);
+  succeeded(): void {
+    slot[key]?.succeeded();
   },
 };

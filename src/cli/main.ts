@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   // last SQLite connection would checkpoint the WAL, a cost later writers pay anyway.
   const ctx = new CliContext(globalOptionsFrom(parsed.flags), path);
   const code = (await spec.run(ctx, parsed.flags, parsed.args)) ?? 0;
-  if (code === 0) codeCacheHook.succeeded(path.join(' '));
+  if (code === 0) codeCacheHook.succeeded();
   return code;
 }
 

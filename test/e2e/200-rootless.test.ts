@@ -2,12 +2,12 @@
 // and its user namespace, storage owned by subordinate ids, containers, isolation between
 // users and from root, and what a user without /etc/subuid ranges gets.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dockerArchive, multiImageDockerArchive } from '../helpers/fixtures.ts';
-import { SkiffEnv } from '../helpers/skiff.ts';
+import { SkiffEnv, repoRoot } from '../helpers/skiff.ts';
 import { IMAGE, waitFor } from './container-test-helpers.ts';
 import { ensureUser, notOpenToOthers, rootlessSkipReason, subids, UserEnv } from './rootless-test-helpers.ts';
 
@@ -212,38 +212,60 @@ describe('rootless without /etc/subuid ranges', { skip, concurrency: false }, ()
   });
 });
 
-describe("the launcher's code cache, in the user's home", { skip, concurrency: false }, () => {
-  // its own user: other tests' commands would grow this cache while it is looked at
+describe("the launcher's code caches, in the user's home", { skip, concurrency: false }, () => {
+  // its own user: other tests' commands would write caches while these are looked at
   let dave: UserEnv;
-  let cache: string;
-  const header = () => {
-    const bytes = readFileSync(cache);
-    return JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString('utf8')) as { commands: string[] };
+  let dir: string;
+  const cache = (key: string) => join(dir, `${key}.v8cache`);
+  const header = (key: string) => {
+    const bytes = readFileSync(cache(key));
+    return JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString('utf8')) as { source: string };
+  };
+  const bundle = () => {
+    const st = statSync(join(repoRoot, 'dist/bin/skiff-main.cjs'));
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
   };
   before(() => {
     dave = new UserEnv(ensureUser('skiffcache'));
-    cache = join(dave.user.home, '.cache/skiff/skiff-main.v8cache');
-    rmSync(cache, { force: true });
+    dir = join(dave.user.home, '.cache/skiff/code');
+    rmSync(dir, { recursive: true, force: true });
   });
   after(() => dave?.cleanup());
 
-  test('a command that succeeds is added once; a cache V8 accepts is not written again', async () => {
+  test('one per command, written when it first succeeds, then only read', async () => {
     await dave.runOk(['version']);
-    assert.deepEqual(header().commands, ['version']);
-    assert.equal(statSync(cache).uid, dave.user.uid);
-    const written = statSync(cache);
+    assert.equal(header('version').source, bundle());
+    assert.equal(statSync(cache('version')).uid, dave.user.uid);
+    const written = statSync(cache('version'));
     await dave.runOk(['version', '--format', '{{.Client.Version}}']);
-    assert.equal(statSync(cache).ino, written.ino);
+    assert.equal(statSync(cache('version')).ino, written.ino);
     await dave.runOk(['help', 'ps']);
-    assert.deepEqual(header().commands, ['version', 'help']);
-    // a failure adds nothing
+    assert.equal(header('help').source, bundle());
+    assert.equal(statSync(cache('version')).ino, written.ino);
+    // a failure writes nothing
     assert.equal((await dave.run(['inspect', 'no-such-thing'])).code, 125);
-    assert.deepEqual(header().commands, ['version', 'help']);
+    assert.equal(existsSync(cache('inspect')), false);
   });
 
-  test('a damaged cache is written anew and the command still works', async () => {
-    writeFileSync(cache, 'not a cache\nat all');
+  test('a cache of another bundle, or a damaged one, is written anew and the command still works', async () => {
+    writeFileSync(cache('version'), `${JSON.stringify({ source: '1:2:3' })}\nnot V8 data`);
     assert.match(await dave.runOk(['version', '--format', '{{.Client.Version}}']), /^\d+\.\d+\.\d+/);
-    assert.deepEqual(header().commands, ['version']);
+    assert.equal(header('version').source, bundle());
+    writeFileSync(cache('help'), 'not a cache\nat all');
+    assert.match(await dave.runOk(['help']), /^Manage pods, containers and images/);
+    assert.equal(header('help').source, bundle());
+  });
+
+  test('at most 24 are kept: the least used go', async () => {
+    for (let i = 0; i < 30; i++) {
+      writeFileSync(cache(`old${i}`), 'x');
+      utimesSync(cache(`old${i}`), new Date(2020, 0, 1 + i), new Date(2020, 0, 1 + i));
+    }
+    rmSync(cache('help'));
+    await dave.runOk(['help']);
+    const left = readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    assert.equal(left.length, 24);
+    assert.ok(left.includes('help.v8cache') && left.includes('version.v8cache'));
+    assert.ok(!left.includes('old0.v8cache') && left.includes('old29.v8cache'));
   });
 });
