@@ -342,6 +342,18 @@ export class ContainerEngine {
     return listContainers(this, opts);
   }
 
+  /**
+   * Brings a container's record up to date when its conmon has exited or died, as `ps` does
+   * (inspect reads records synchronously, so it asks for this first). Unknown names are left
+   * for the lookup to report.
+   */
+  async refresh(nameOrId: string): Promise<void> {
+    const rec = this.repo.find(nameOrId);
+    if (!rec) return;
+    const { reconcile } = await import('./container-list.ts');
+    await reconcile(this, [rec]);
+  }
+
   /** `inspect`: Podman's InspectContainerData shape (synchronous, for the generic `inspect`). */
   inspect(nameOrId: string, opts: { size?: boolean } = {}): ContainerInspectReport {
     return inspectContainer(this, this.lookup(nameOrId), opts);

@@ -12,7 +12,7 @@ import { processAlive } from '../infra/sys/process.ts';
 import { filterPredicate } from './container-batch.ts';
 import { stateWord } from './container-inspect.ts';
 import type { ContainerEngine } from './container-engine.ts';
-import { syncLocked } from './container-lifecycle.ts';
+import { isConmonOf, syncLocked } from './container-lifecycle.ts';
 import { liveStates } from '../domain/containers/model.ts';
 import type { ContainerListOptions, ListContainer } from './container-reports.ts';
 import { rwSize } from './container-remove.ts';
@@ -25,11 +25,16 @@ function unixSeconds(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
 }
 
-async function reconcile(ce: ContainerEngine, records: ContainerRecord[]): Promise<ContainerRecord[]> {
+/**
+ * The records brought up to date where conmon has left an exit file or is gone (its exit
+ * command did not run): the rest as they are, without taking their locks.
+ */
+export async function reconcile(ce: ContainerEngine, records: ContainerRecord[]): Promise<ContainerRecord[]> {
   const out: ContainerRecord[] = [];
   for (const rec of records) {
     const id = rec.config.id;
-    const stale = () => fs.existsSync(ce.exitCodeFile(id)) || (rec.state.conmonPid > 0 && !processAlive(rec.state.conmonPid));
+    // a conmon that died and was not reaped yet is a zombie: alive to kill(0), not conmon any more
+    const stale = () => fs.existsSync(ce.exitCodeFile(id)) || (rec.state.conmonPid > 0 && !(processAlive(rec.state.conmonPid) && isConmonOf(rec.state.conmonPid, id)));
     if (!liveStates.includes(rec.state.status) || !stale()) {
       out.push(rec);
       continue;

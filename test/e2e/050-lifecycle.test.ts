@@ -4,7 +4,7 @@
 // consistent under 20 parallel run/rm loops.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SkiffEnv, skiffBin } from '../helpers/skiff.ts';
@@ -218,6 +218,24 @@ describe('lifecycle', { skip: containerSkip, concurrency: true }, () => {
     assert.equal(r.code, 137, r.stderr);
     assert.equal(await inspectField(env, 'oom', '{{.State.OOMKilled}} {{.State.ExitCode}}'), 'true 137');
     assert.match(await env.runOk(['ps', '-a', '--filter', 'name=oom', '--format', '{{.Status}}']), /^Exited \(137\) /);
+  });
+
+  test('inspect brings a container whose conmon died up to date, as ps does', async () => {
+    await env.runOk(['run', '-d', '--name', 'orphan', '--network', 'none', IMAGE, 'sleep', '1']);
+    const [pid, conmon] = (await inspectField(env, 'orphan', '{{.State.Pid}} {{.State.ConmonPid}}')).split(' ').map(Number);
+    // no conmon: no exit file and no exit command when the container ends
+    process.kill(conmon!, 'SIGKILL');
+    const ended = () => {
+      try {
+        return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return true;
+      }
+    };
+    await waitFor('the container to end', ended, 10_000);
+    assert.equal(await inspectField(env, 'orphan', '{{.State.Status}} {{.State.ExitCode}} {{.State.Pid}}'), 'exited -1 0');
+    assert.equal(await env.runOk(['container', 'inspect', '--format', '{{.State.Running}}', 'orphan']), 'false\n');
+    await env.runOk(['rm', 'orphan']);
   });
 
   test('exists, prune, cleanup', async () => {

@@ -73,6 +73,7 @@ export interface InspectOptions {
 export async function inspectObjects(ctx: CliContext, names: string[], opts: InspectOptions): Promise<void> {
   const engine = await ctx.engine();
   if (opts.type === 'network' || opts.type === 'all') await engine.networks.load();
+  if (opts.type === 'container' || opts.type === 'all') for (const name of names) await engine.containers.refresh(name);
   const data: object[] = [];
   const errors: Error[] = [];
   for (const name of names) {
