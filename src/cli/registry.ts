@@ -34,6 +34,7 @@ const L = {
   imageSave: () => import('./commands/image/save.ts'),
   imagePull: () => import('./commands/image/pull.ts'),
   imagePush: () => import('./commands/image/push.ts'),
+  generateSystemd: () => import('./commands/generate/systemd.ts'),
   login: () => import('./commands/image/login.ts'),
   logout: () => import('./commands/image/logout.ts'),
   imageSearch: () => import('./commands/image/search.ts'),
@@ -209,6 +210,8 @@ const manifestChildren: CommandEntry[] = [
   { name: 'rm', short: 'Remove manifest list or image index from local storage', load: L.manifestRm },
 ];
 
+const generateChildren: CommandEntry[] = [{ name: 'systemd', short: 'Generate systemd units.', load: L.generateSystemd }];
+
 const systemChildren: CommandEntry[] = [
   { name: 'df', short: "Show podman disk usage", load: L.systemDf },
   { name: 'events', short: 'Show podman events', load: L.events },
@@ -257,6 +260,7 @@ export const commands: CommandEntry[] = [
   ctr.create,
   ctr.diff,
   { name: 'events', short: 'Show podman events', load: L.events },
+  { name: 'generate', short: 'Generate structured data based on containers, pods or volumes', children: generateChildren },
   ctr.exec,
   ctr.export,
   { name: 'help', short: 'Help about any command', load: L.help },
