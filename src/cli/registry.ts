@@ -109,8 +109,10 @@ const L = {
   volImport: () => import('./commands/volume/import.ts'),
   volInspect: () => import('./commands/volume/inspect.ts'),
   volLs: () => import('./commands/volume/ls.ts'),
+  volMount: () => import('./commands/volume/mount.ts'),
   volPrune: () => import('./commands/volume/prune.ts'),
   volRm: () => import('./commands/volume/rm.ts'),
+  volUnmount: () => import('./commands/volume/unmount.ts'),
   // generic
   inspect: () => import('./commands/inspect.ts'),
   help: () => import('./commands/help.ts'),
@@ -247,8 +249,10 @@ const volumeChildren: CommandEntry[] = [
   { name: 'import', short: 'Import a tarball contents into a podman volume', load: L.volImport },
   { name: 'inspect', short: 'Display detailed information on one or more volumes', load: L.volInspect },
   { name: 'ls', aliases: ['list'], short: 'List volumes', load: L.volLs },
+  { name: 'mount', short: 'Mount volume', load: L.volMount },
   { name: 'prune', short: 'Remove all unused volumes', load: L.volPrune },
   { name: 'rm', aliases: ['remove'], short: 'Remove one or more volumes', load: L.volRm },
+  { name: 'unmount', short: 'Unmount volume', load: L.volUnmount },
 ];
 
 export const commands: CommandEntry[] = [

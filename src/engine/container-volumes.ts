@@ -68,8 +68,8 @@ function ownUserNamespace(config: ContainerConfig): boolean {
   return (userns !== '' && userns !== 'host') || (config.idMappings?.uidMap?.length ?? 0) > 0;
 }
 
-/** Mounts a `type`/`device` volume unless it is mounted already (another container uses it). */
-async function mountVolume(config: VolumeConfig): Promise<void> {
+/** Mounts a `type`/`device` volume unless it is mounted already (another container or `volume mount` has it). */
+export async function mountVolume(config: VolumeConfig): Promise<void> {
   if (isMounted(config.Mountpoint)) return;
   const data = volumeMountData(config);
   const args = ['-t', config.Options['type'] ?? 'none', ...(data ? ['-o', data] : []), config.Options['device'] ?? 'none', config.Mountpoint];
@@ -124,7 +124,7 @@ export function releaseVolumes(ce: ContainerEngine, config: ContainerConfig): vo
     const row = ce.engine.store.db.get<{ config: string }>('SELECT config FROM volumes WHERE name = ?', name);
     if (!row) continue;
     const vol = JSON.parse(row.config) as VolumeConfig;
-    if (!isMountVolume(vol) || others.some((r) => usesVolume(r.config, name))) continue;
+    if (!isMountVolume(vol) || vol.HostMounts || others.some((r) => usesVolume(r.config, name))) continue;
     if (isMounted(vol.Mountpoint)) umount2(vol.Mountpoint, MNT_DETACH);
   }
 }

@@ -114,7 +114,7 @@ export class VolumeEngine {
     const rec = this.get(name);
     if (!rec) throw new NoSuchVolumeError(name);
     const mounted = isMountVolume(rec.config) && isMounted(rec.config.Mountpoint);
-    return inspectVolume(rec.config, rec.createdMs, mounted ? this.#liveUsers(name) : 0);
+    return inspectVolume(rec.config, rec.createdMs, mounted ? this.#liveUsers(name) + (rec.config.HostMounts ?? 0) : 0);
   }
 
   /** The volumes `filters` pick; `inUse` from one container listing. */
@@ -132,6 +132,41 @@ export class VolumeEngine {
     const used = new Set<string>();
     for (const r of this.#engine.containers.list()) for (const m of r.config.mounts) if (m.type === 'volume' && m.name) used.add(m.name);
     return used;
+  }
+
+  /**
+   * `volume mount`: the volume's directory; a `type`/`device` volume is mounted (if no
+   * container has it mounted) and counted, until as many `volume unmount`s.
+   */
+  async mount(name: string): Promise<string> {
+    const rec = this.get(name);
+    if (!rec) throw new NoSuchVolumeError(name);
+    if (!isMountVolume(rec.config)) return rec.config.Mountpoint;
+    const { mountVolume } = await import('./container-volumes.ts');
+    await mountVolume(rec.config);
+    this.#update(name, (c) => ({ ...c, HostMounts: (c.HostMounts ?? 0) + 1 }));
+    return rec.config.Mountpoint;
+  }
+
+  /** `volume unmount`: one `volume mount` less; unmounted once none is left and no live container uses it. */
+  unmount(name: string): void {
+    const rec = this.get(name);
+    if (!rec) throw new NoSuchVolumeError(name);
+    if (!isMountVolume(rec.config) || !rec.config.HostMounts) return;
+    const left = this.#update(name, (c) => ({ ...c, HostMounts: Math.max(0, (c.HostMounts ?? 0) - 1) })).HostMounts;
+    if (!left && this.#liveUsers(name) === 0 && isMounted(rec.config.Mountpoint)) umount2(rec.config.Mountpoint, MNT_DETACH);
+  }
+
+  /** Rewrites a volume's record under the store's write lock, from its current state. */
+  #update(name: string, change: (c: VolumeConfig) => VolumeConfig): VolumeConfig {
+    const db = this.#engine.store.db;
+    return db.write(() => {
+      const row = db.get<{ config: string }>('SELECT config FROM volumes WHERE name = ?', name);
+      if (!row) throw new NoSuchVolumeError(name);
+      const next = change(JSON.parse(row.config) as VolumeConfig);
+      db.run('UPDATE volumes SET config = ? WHERE name = ?', JSON.stringify(next), name);
+      return next;
+    });
   }
 
   async remove(names: readonly string[], opts: VolumeRmOptions = {}): Promise<BatchReport[]> {

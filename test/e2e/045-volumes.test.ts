@@ -124,6 +124,39 @@ describe('volumes and containers', { skip: containerSkip }, () => {
     assert.equal(await env.runOk(['volume', 'inspect', '--format', '{{.MountCount}}', 'tv']), '0\n');
     assert.equal(await env.runOk(['run', '--rm', '-v', 'tv:/t', IMAGE, 'ls', '/t']), '');
   });
+
+  test('volume mount and unmount: a plain volume is its directory; a tmpfs one stays mounted until the last unmount, containers or not', async () => {
+    await env.runOk(['volume', 'create', 'plainmnt']);
+    assert.equal(await env.runOk(['volume', 'mount', 'plainmnt']), `${join(env.root, 'volumes', 'plainmnt', '_data')}\n`);
+    assert.equal(await env.runOk(['volume', 'unmount', 'plainmnt']), 'plainmnt\n');
+    await env.runOk(['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=mode=0755', 'tmv']);
+    const target = join(env.root, 'volumes', 'tmv', '_data');
+    assert.equal(await env.runOk(['volume', 'mount', 'tmv']), `${target}\n`);
+    assert.equal(await env.runOk(['volume', 'mount', 'tmv']), `${target}\n`);
+    assert.deepEqual(mountsUnder(target), [target]);
+    assert.equal(await env.runOk(['volume', 'inspect', '--format', '{{.MountCount}}', 'tmv']), '2\n');
+    writeFileSync(join(target, 'from-host'), 'x');
+    // a container that ends leaves the mount to the volume mounts still held
+    assert.equal(await env.runOk(['run', '--rm', '-v', 'tmv:/t', IMAGE, 'ls', '/t']), 'from-host\n');
+    assert.deepEqual(mountsUnder(target), [target]);
+    assert.equal(await env.runOk(['volume', 'unmount', 'tmv']), 'tmv\n');
+    assert.deepEqual(mountsUnder(target), [target]);
+    assert.equal(await env.runOk(['volume', 'unmount', 'tmv']), 'tmv\n');
+    assert.deepEqual(mountsUnder(target), []);
+    assert.equal(await env.runOk(['volume', 'inspect', '--format', '{{.MountCount}}', 'tmv']), '0\n');
+    // one unmount too many is not an error, as with Podman
+    assert.equal(await env.runOk(['volume', 'unmount', 'tmv']), 'tmv\n');
+    for (const [args, err] of [
+      [['volume', 'mount', 'nosuch'], 'Error: no volume with name "nosuch" found: no such volume\n'],
+      [['volume', 'unmount', 'nosuch'], 'Error: no volume with name "nosuch" found: no such volume\n'],
+      [['volume', 'mount'], 'Error: accepts 1 arg(s), received 0\n'],
+      [['volume', 'mount', 'tmv', 'plainmnt'], 'Error: accepts 1 arg(s), received 2\n'],
+    ] as const) {
+      const r = await env.run([...args]);
+      assert.deepEqual([r.code, r.stderr], [125, err], args.join(' '));
+    }
+    await env.runOk(['volume', 'rm', 'tmv', 'plainmnt']);
+  });
 });
 
 describe('volumes as an unprivileged user', { skip: rootlessSkipReason(), concurrency: false }, () => {

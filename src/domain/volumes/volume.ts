@@ -24,6 +24,8 @@ export interface VolumeConfig {
   NeedsCopyUp?: boolean;
   /** the first container to use it gives it the owner of the directory it covers (absent: false) */
   NeedsChown?: boolean;
+  /** `volume mount`s not undone by `volume unmount` yet: the mount stays while any is left */
+  HostMounts?: number;
 }
 
 /** `podman volume inspect`'s fields, in its order (define.InspectVolumeData). */
@@ -111,7 +113,7 @@ export function volumeMountData(config: VolumeConfig): string {
   return (config.Options['o'] ?? '').split(',').filter((o) => o !== '').join(',');
 }
 
-/** `mountCount`: the live containers that have a `type`/`device` volume mounted. */
+/** `mountCount`: the live containers and `volume mount`s that have a `type`/`device` volume mounted. */
 export function inspectVolume(config: VolumeConfig, createdMs: number, mountCount = 0): VolumeInspect {
   return {
     Name: config.Name,
