@@ -231,6 +231,17 @@ export class ContainerEngine {
     return path.join(this.locksDir, `${id}.cleanup`);
   }
 
+  /**
+   * Claims the cleanup of a container this skiff will see to itself, so that conmon's exit
+   * command steps aside: undefined when another skiff holds it. Remove the claim file once the
+   * cleanup is done, then release; a claim released but left behind lets the exit command do it.
+   */
+  async claimCleanup(id: string): Promise<{ release(): void } | undefined> {
+    const { FileLock } = await import('../infra/sys/flock.ts');
+    fs.mkdirSync(this.locksDir, { recursive: true, mode: 0o700 });
+    return FileLock.tryAcquire(this.cleanupClaimFile(id));
+  }
+
   /** Global flags that reproduce this engine's store and runtime choices in another skiff process. */
   engineArgs(runtime: string, logLevel?: string): string[] {
     const o = this.#engine.options;

@@ -61,16 +61,23 @@ export async function removeOne(ce: ContainerEngine, id: string, opts: Container
   const cur = await ce.withLock(id, () => syncLocked(ce, id)).catch(gone);
   if (!cur) return;
   const live = (r: ContainerRecord) => liveStates.includes(r.state.status) && r.state.status !== 'created';
-  if (live(cur)) {
-    if (!opts.force) throw runningError(id);
-    await stopOne(ce, id, opts.timeout).catch(gone);
+  // Stopping here cleans up too: conmon's exit command need not start a skiff that would
+  // find the container gone (or, under `system reset`, write into a store being removed).
+  const claim = live(cur) ? await ce.claimCleanup(id) : undefined;
+  try {
+    if (live(cur)) {
+      if (!opts.force) throw runningError(id);
+      await stopOne(ce, id, opts.timeout).catch(gone);
+    }
+    await ce.withLock(id, async () => {
+      const now = ce.byId(id);
+      if (!now) return;
+      if (live(now)) throw runningError(id);
+      await removeLocked(ce, now, { volumes: opts.volumes });
+    });
+  } finally {
+    claim?.release();
   }
-  await ce.withLock(id, async () => {
-    const now = ce.byId(id);
-    if (!now) return;
-    if (live(now)) throw runningError(id);
-    await removeLocked(ce, now, { volumes: opts.volumes });
-  });
 }
 
 /** Which containers join each container's namespaces (`--network container:ID` and friends), from one listing. */

@@ -12,7 +12,6 @@ import { CannotInvokeError, ExitCode, InvalidStateError, NetworkError, NoSuchCon
 import { checkTransition, type ContainerConfig } from '../domain/containers/model.ts';
 import { attach } from '../infra/oci/attach.ts';
 import { waitForExitCode } from '../infra/oci/exit-file.ts';
-import { FileLock } from '../infra/sys/flock.ts';
 import type { ContainerEngine } from './container-engine.ts';
 import { initLocked, isConmonOf, startCreatedLocked, startLocked, syncLocked } from './container-lifecycle.ts';
 import type { ContainerRunOptions, ContainerRunReport } from './container-reports.ts';
@@ -63,8 +62,7 @@ async function attachAndWait(ce: ContainerEngine, id: string, opts: AttachOpts, 
   let undo: (() => void) | void = undefined;
   // This skiff cleans up when the container exits, so conmon's exit command need not: the
   // claim says so until the cleanup is done (or this skiff is gone, done or not).
-  fs.mkdirSync(ce.locksDir, { recursive: true, mode: 0o700 });
-  const claim = FileLock.tryAcquire(ce.cleanupClaimFile(id));
+  const claim = await ce.claimCleanup(id);
   let cleaned = false;
   const waitAndCleanup = async (conmonPid: number) => {
     const code = await exitCodeAndCleanup(ce, id, conmonPid);

@@ -164,7 +164,8 @@ export async function resetStore(engine: Engine): Promise<Error[]> {
     // the removal never reaches through a mount into what it shows
     const below = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(`${path.resolve(dir)}/`));
     for (const m of below.sort((a, b) => b.length - a.length)) umount2(m, MNT_DETACH);
-    fs.rmSync(dir, { recursive: true, force: true });
+    // a conmon exit command already under way may still write a file in here meanwhile
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
   return errors;
 }
