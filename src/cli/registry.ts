@@ -35,6 +35,7 @@ const L = {
   imagePull: () => import('./commands/image/pull.ts'),
   imagePush: () => import('./commands/image/push.ts'),
   generateSystemd: () => import('./commands/generate/systemd.ts'),
+  kubeGenerate: () => import('./commands/kube/generate.ts'),
   login: () => import('./commands/image/login.ts'),
   logout: () => import('./commands/image/logout.ts'),
   imageSearch: () => import('./commands/image/search.ts'),
@@ -212,7 +213,12 @@ const manifestChildren: CommandEntry[] = [
   { name: 'rm', short: 'Remove manifest list or image index from local storage', load: L.manifestRm },
 ];
 
-const generateChildren: CommandEntry[] = [{ name: 'systemd', short: 'Generate systemd units.', load: L.generateSystemd }];
+const kubeGenerate: CommandEntry = { name: 'generate', short: 'Generate Kubernetes YAML from containers, pods or volumes.', load: L.kubeGenerate };
+
+const generateChildren: CommandEntry[] = [
+  { ...kubeGenerate, name: 'kube' },
+  { name: 'systemd', short: 'Generate systemd units.', load: L.generateSystemd },
+];
 
 const systemChildren: CommandEntry[] = [
   { name: 'df', short: "Show podman disk usage", load: L.systemDf },
@@ -277,6 +283,7 @@ export const commands: CommandEntry[] = [
   ctr.init,
   { name: 'inspect', short: 'Display the configuration of object denoted by ID', load: L.inspect },
   ctr.kill,
+  { name: 'kube', short: 'Play containers, pods or volumes from a structured file', children: [kubeGenerate] },
   { name: 'load', short: 'Load image(s) from a tar archive', load: L.imageLoad },
   { name: 'login', short: 'Login to a container registry', load: L.login },
   { name: 'logout', short: 'Logout of a container registry', load: L.logout },

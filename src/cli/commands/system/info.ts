@@ -4,7 +4,7 @@ import { marshalJSON } from '../../format/go-json.ts';
 import { formatReports } from '../../format/printer.ts';
 import { isJSONFormat } from '../../format/template.ts';
 import { versionInfo } from './version.ts';
-import { toYaml } from './yaml.ts';
+import { toYaml } from '../../format/yaml.ts';
 
 export const command: CommandSpec = {
   use: 'info [options]',

@@ -54,16 +54,23 @@ function rootfsPropagation(mounts: readonly Mount[]): 'rshared' | 'rslave' | und
   return undefined;
 }
 
-function annotations(input: SpecInput, stopSignal: number, keepGroups: boolean): Record<string, string> {
+/** The annotations Podman gives every container about its options (`kube generate` carries them over). */
+export function optionAnnotations(o: { terminal?: boolean | undefined; autoRemove?: boolean | undefined; init: boolean; privileged?: boolean | undefined; publishAll?: boolean | undefined }): Record<string, string> {
   const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
+  return {
+    'io.kubernetes.cri-o.TTY': String(o.terminal === true),
+    'io.podman.annotations.autoremove': flag(o.autoRemove),
+    'io.podman.annotations.init': flag(o.init),
+    'io.podman.annotations.privileged': flag(o.privileged),
+    'io.podman.annotations.publish-all': flag(o.publishAll),
+  };
+}
+
+function annotations(input: SpecInput, stopSignal: number, keepGroups: boolean): Record<string, string> {
   const out: Record<string, string> = {
     'io.container.manager': 'skiff',
     ...(input.created ? { 'io.kubernetes.cri-o.Created': input.created } : {}),
-    'io.kubernetes.cri-o.TTY': String(input.terminal === true),
-    'io.podman.annotations.autoremove': flag(input.autoRemove),
-    'io.podman.annotations.init': flag(input.initPath !== undefined),
-    'io.podman.annotations.privileged': flag(input.privileged),
-    'io.podman.annotations.publish-all': flag(input.publishAll),
+    ...optionAnnotations({ terminal: input.terminal, autoRemove: input.autoRemove, init: input.initPath !== undefined, privileged: input.privileged, publishAll: input.publishAll }),
     'org.opencontainers.image.stopSignal': String(stopSignal),
   };
   if (keepGroups) out['run.oci.keep_original_groups'] = '1';

@@ -76,13 +76,15 @@ function scalar(v: unknown, indent: number): string {
   return s;
 }
 
-/** Plain text that go-yaml would read back as a bool, number or null gets double quotes. */
+/** Plain text that go-yaml would read back as a bool, number, timestamp or null gets double quotes. */
 function looksLikeOtherType(s: string): boolean {
   return (
     /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/.test(s) ||
     /^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(s) ||
     /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(s) ||
     /^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$|^0b[01_]+$/.test(s) ||
+    // a YAML 1.1 timestamp (a Kubernetes creationTimestamp)
+    /^\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?$/.test(s) ||
     s === ''
   );
 }
