@@ -27,6 +27,8 @@ const L = {
   imageExists: () => import('./commands/image/exists.ts'),
   imagePrune: () => import('./commands/image/prune.ts'),
   imageTree: () => import('./commands/image/tree.ts'),
+  imageTrustSet: () => import('./commands/image/trust/set.ts'),
+  imageTrustShow: () => import('./commands/image/trust/show.ts'),
   imageMount: () => import('./commands/image/mount.ts'),
   imageUnmount: () => import('./commands/image/unmount.ts'),
   imageImport: () => import('./commands/image/import.ts'),
@@ -137,6 +139,14 @@ const imageChildren: CommandEntry[] = [
   { name: 'search', short: 'Search registry for image', load: L.imageSearch },
   { name: 'tag', short: 'Add an additional name to a local image', load: L.imageTag },
   { name: 'tree', short: 'Prints layer hierarchy of an image in a tree format', load: L.imageTree },
+  {
+    name: 'trust',
+    short: 'Manage container image trust policy',
+    children: [
+      { name: 'set', short: 'Set default trust policy or a new trust policy for a registry', load: L.imageTrustSet },
+      { name: 'show', short: 'Display trust policy for the system', load: L.imageTrustShow },
+    ],
+  },
   { name: 'unmount', aliases: ['umount'], short: "Unmount an image's root filesystem", load: L.imageUnmount },
   { name: 'untag', short: 'Remove a name from a local image', load: L.imageUntag },
 ];
