@@ -51,6 +51,7 @@ const L = {
   manifestRm: () => import('./commands/manifest/rm.ts'),
   // containers
   ctrAttach: () => import('./commands/container/attach.ts'),
+  ctrClone: () => import('./commands/container/clone.ts'),
   ctrCleanup: () => import('./commands/container/cleanup.ts'),
   ctrCommit: () => import('./commands/container/commit.ts'),
   ctrCp: () => import('./commands/container/cp.ts'),
@@ -182,6 +183,7 @@ const ctr = {
 const containerChildren: CommandEntry[] = [
   ctr.attach,
   { name: 'cleanup', short: 'Clean up network and mountpoints of one or more containers', load: L.ctrCleanup },
+  { name: 'clone', short: 'Clone an existing container', load: L.ctrClone },
   ctr.commit,
   ctr.cp,
   ctr.create,

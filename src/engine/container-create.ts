@@ -107,6 +107,21 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
   if (asksForUserNamespace(opts)) await setupUserNamespace(ce, config, opts, img);
   await resolveContainerNetworks(ce, config);
   for (const m of config.mounts) if (m.type === 'volume' && !m.name) config.anonymousVolumes.push((m.name = randomId()));
+  await storeContainer(ce, config, { explicitPidsLimit: opts.pidsLimit !== undefined });
+  if (opts.cidFile) fs.writeFileSync(opts.cidFile, id);
+  await ce.engine.events.container(config, 'create');
+  return id;
+}
+
+/**
+ * Checks a new container's config by generating its spec (so bad flags fail now, not at
+ * start), lays out its directories in a staging directory, then renames them into place and
+ * inserts the row in one transaction. `create` and `container clone` end here.
+ */
+export async function storeContainer(ce: ContainerEngine, config: ContainerConfig, opts: { explicitPidsLimit: boolean }): Promise<void> {
+  const store = ce.engine.store;
+  const conf = await ce.conf();
+  const id = config.id;
   // The spec as far as it is known before the rootfs is mounted: every flag is checked here.
   const { input, warnings } = await adjustForRootless(
     containerSpecInput({
@@ -119,7 +134,7 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
       volumePaths: new Map(),
       devices: containerDevices(config),
     }),
-    { explicitPidsLimit: opts.pidsLimit !== undefined, userns: config.namespaces.user, user: config.user, idMappings: config.idMappings },
+    { explicitPidsLimit: opts.explicitPidsLimit, userns: config.namespaces.user, user: config.user, idMappings: config.idMappings },
   );
   for (const w of warnings) ce.engine.options.warn?.(w);
   const spec = generateSpec(input);
@@ -136,7 +151,4 @@ export async function createContainer(ce: ContainerEngine, opts: ContainerCreate
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }
-  if (opts.cidFile) fs.writeFileSync(opts.cidFile, id);
-  await ce.engine.events.container(config, 'create');
-  return id;
 }

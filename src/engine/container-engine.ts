@@ -326,6 +326,12 @@ export class ContainerEngine {
     return pauseContainers(this, namesOrIds, opts, false);
   }
 
+  /** `container clone`: the new container's ID. */
+  async clone(nameOrId: string, opts: import('./container-clone.ts').ContainerCloneOptions = {}): Promise<string> {
+    const { cloneContainer } = await import('./container-clone.ts');
+    return cloneContainer(this, nameOrId, opts);
+  }
+
   async remove(namesOrIds: string[], opts: ContainerRmOptions = {}): Promise<BatchReport[]> {
     const { removeContainers } = await import('./container-remove.ts');
     return removeContainers(this, namesOrIds, opts);
