@@ -6,19 +6,19 @@
  */
 import path from 'node:path';
 import { InvalidArgumentError, NameInUseError } from '../define/errors.ts';
-import { containerResources, type ResourceOptions } from '../domain/containers/build-config.ts';
 import type { ContainerConfig } from '../domain/containers/model.ts';
 import { nowRfc3339 } from '../domain/containers/timestamps.ts';
 import { randomId } from '../infra/storage/ids.ts';
 import type { ContainerEngine } from './container-engine.ts';
+import { mergedResources, type ContainerUpdateOptions } from './container-ops/settings.ts';
 import { storeContainer } from './container-create.ts';
 
 export interface ContainerCloneOptions {
   name?: string;
   /** another image for the clone */
   image?: string;
-  /** limit flags, as `create` takes them */
-  resources?: ResourceOptions;
+  /** limits replacing the original's, as `update` takes them */
+  resources?: ContainerUpdateOptions;
   /** remove the original (`force`: even running) */
   destroy?: boolean;
   force?: boolean;
@@ -43,7 +43,6 @@ export async function cloneContainer(ce: ContainerEngine, nameOrId: string, opts
   const image = opts.image === undefined ? undefined : await ce.engine.images.ensureImage(opts.image, 'missing', {});
   const volumes = new Map(o.anonymousVolumes.map((v) => [v, randomId()]));
   const ownLog = o.logPath === path.join(ce.userdataDir(o.id), 'ctr.log');
-  const overrides = containerResources(opts.resources ?? {}, { containers: { pidsLimit: 0 } });
   const config: ContainerConfig = {
     ...o,
     id,
@@ -58,7 +57,7 @@ export async function cloneContainer(ce: ContainerEngine, nameOrId: string, opts
     cidFile: '',
     pidFile: '',
     conmonPidFile: '',
-    resources: { ...o.resources, ...overrides },
+    resources: mergedResources(o.resources, opts.resources ?? {}),
   };
   await storeContainer(ce, config, { explicitPidsLimit: o.resources.pidsLimit !== undefined });
   await ce.engine.events.container(config, 'create');

@@ -79,14 +79,7 @@ function imageUsesHostUts(uts: string, net: string): boolean {
   return uts === 'host' || (uts === '' && net === 'host');
 }
 
-/** The create options that set cgroup limits. */
-export type ResourceOptions = Pick<
-  ContainerCreateOptions,
-  'memory' | 'memorySwap' | 'memoryReservation' | 'memorySwappiness' | 'oomKillDisable' | 'cpus' | 'cpuShares' | 'cpusetCpus' | 'cpusetMems' | 'cpuPeriod' | 'cpuQuota' | 'pidsLimit' | 'blkioWeight'
->;
-
-/** The cgroup limits the options ask for (containers.conf's pids_limit when not given). */
-export function containerResources(opts: ResourceOptions, conf: { containers: { pidsLimit: number } }): ContainerConfig['resources'] {
+function resources(opts: ContainerCreateOptions, conf: ContainersConf): ContainerConfig['resources'] {
   const r: ContainerConfig['resources'] = {};
   if (opts.memory !== undefined) r.memory = parseSizeFlag('memory', opts.memory);
   if (opts.memorySwap !== undefined) {
@@ -245,7 +238,7 @@ export function buildContainerConfig(input: BuildConfigInput): ContainerConfig {
     securityOpts: opts.securityOpts ?? [],
     ulimits: opts.ulimits ?? [],
     devices: opts.devices ?? [],
-    resources: containerResources(opts, conf),
+    resources: resources(opts, conf),
     shmSize: shmSize(opts.shmSize ?? conf.containers.shmSize),
     tmpfs,
     timezone: opts.tz ?? conf.containers.tz,

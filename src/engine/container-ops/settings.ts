@@ -50,7 +50,7 @@ export async function renameContainer(ce: ContainerEngine, nameOrId: string, new
 export type ContainerUpdateOptions = Partial<ContainerConfig['resources']>;
 
 /** Merges the new limits into the container's; `--cpus` and `--cpu-quota/--cpu-period` replace each other. */
-function mergedResources(old: ContainerConfig['resources'], upd: ContainerUpdateOptions): ContainerConfig['resources'] {
+export function mergedResources(old: ContainerConfig['resources'], upd: ContainerUpdateOptions): ContainerConfig['resources'] {
   const next: ContainerConfig['resources'] = { ...old };
   if (upd.cpus !== undefined) {
     delete next.cpuQuota;
