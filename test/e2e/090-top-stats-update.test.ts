@@ -6,6 +6,7 @@ import { crunBlockedByCgroupLayout } from '../../src/infra/oci/runtime.ts';
 import { dockerArchive, imageNames } from '../helpers/fixtures.ts';
 import { SkiffEnv } from '../helpers/skiff.ts';
 import { parseTable } from './image-test-helpers.ts';
+import { freePorts } from './network-test-helpers.ts';
 
 const image = imageNames.docker;
 
@@ -29,9 +30,14 @@ describe('top, stats, update, port, rename, mount', () => {
   const env = new SkiffEnv();
   let id = '';
   let idleId = '';
+  // host ports nothing else here holds
+  let tcp = 0;
+  let udp = 0;
   before(async () => {
     await env.runOk(['load', '-i', await dockerArchive()]);
-    id = (await env.runOk(['run', '-d', '--name', 'busy', '-p', '8080:80', '-p', '127.0.0.1:9090:90/udp', image, 'sleep', '1000'])).trim();
+    tcp = await freePorts();
+    udp = await freePorts();
+    id = (await env.runOk(['run', '-d', '--name', 'busy', '-p', `${tcp}:80`, '-p', `127.0.0.1:${udp}:90/udp`, image, 'sleep', '1000'])).trim();
     idleId = (await env.runOk(['create', '--name', 'idle', image, 'true'])).trim();
   });
   after(() => env.cleanup());
@@ -120,10 +126,10 @@ describe('top, stats, update, port, rename, mount', () => {
   });
 
   test('port: the stored mappings, one port, all containers', async () => {
-    assert.equal(await env.runOk(['port', 'busy']), '80/tcp -> 0.0.0.0:8080\n90/udp -> 127.0.0.1:9090\n');
-    assert.equal(await env.runOk(['port', 'busy', '80']), '0.0.0.0:8080\n');
-    assert.equal(await env.runOk(['port', 'busy', '90/udp']), '127.0.0.1:9090\n');
-    assert.equal(await env.runOk(['port', '-a']), `${id.slice(0, 12)}\t80/tcp -> 0.0.0.0:8080\n${id.slice(0, 12)}\t90/udp -> 127.0.0.1:9090\n`);
+    assert.equal(await env.runOk(['port', 'busy']), `80/tcp -> 0.0.0.0:${tcp}\n90/udp -> 127.0.0.1:${udp}\n`);
+    assert.equal(await env.runOk(['port', 'busy', '80']), `0.0.0.0:${tcp}\n`);
+    assert.equal(await env.runOk(['port', 'busy', '90/udp']), `127.0.0.1:${udp}\n`);
+    assert.equal(await env.runOk(['port', '-a']), `${id.slice(0, 12)}\t80/tcp -> 0.0.0.0:${tcp}\n${id.slice(0, 12)}\t90/udp -> 127.0.0.1:${udp}\n`);
     assert.equal(await env.runOk(['port', 'idle']), '');
     const cases: Array<[string[], string]> = [
       [['port', 'busy', '91'], 'failed to find published port "91"'],
