@@ -16,6 +16,7 @@ export interface CommandEntry {
 }
 
 const L = {
+  autoUpdate: () => import('./commands/auto-update.ts'),
   // images
   imageBuild: () => import('./commands/image/build.ts'),
   imageList: () => import('./commands/image/list.ts'),
@@ -275,6 +276,7 @@ const volumeChildren: CommandEntry[] = [
 
 export const commands: CommandEntry[] = [
   ctr.attach,
+  { name: 'auto-update', short: 'Auto update containers according to their auto-update policy', load: L.autoUpdate },
   { name: 'build', short: 'Build an image using instructions from Containerfiles', load: L.imageBuild },
   ctr.commit,
   { name: 'container', short: 'Manage containers', children: containerChildren },

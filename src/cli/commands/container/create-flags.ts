@@ -190,7 +190,8 @@ export function createOptionsFrom(flags: ParsedFlags, args: string[], createComm
     user: changed(flags, 'user', () => flags.string('user')!),
     groupAdd: list(flags, 'group-add'),
     hostname: changed(flags, 'hostname', () => flags.string('hostname')!),
-    labels: flags.array('label'),
+    // a unit of `generate systemd` says which unit runs the container, for auto-update
+    labels: [...flags.array('label'), ...(process.env['PODMAN_SYSTEMD_UNIT'] ? [`PODMAN_SYSTEMD_UNIT=${process.env['PODMAN_SYSTEMD_UNIT']}`] : [])],
     labelFiles: list(flags, 'label-file'),
     annotations: list(flags, 'annotation'),
     secrets: flags.changed('secret') ? flags.array('secret') : undefined,

@@ -198,6 +198,25 @@ function rememberBlobs(store: Store, registry: string, repository: string, manif
   }
 }
 
+/**
+ * The digest of the manifest a pull of `ref` would copy now (an index resolved to this
+ * platform's instance), without copying anything: `auto-update` compares it with the local
+ * image's.
+ */
+export async function remoteInstanceDigest(ref: ImageReference, conf: RegistriesConf, opts: RegistryAccessOptions): Promise<string> {
+  const registry = findRegistry(conf, formatReference(ref));
+  const client = connectRegistry(ref.domain, ref.path, opts, registry?.insecure ?? false);
+  const reference = ref.digest ?? ref.tag ?? 'latest';
+  try {
+    const top = await fetchManifest(client, ref.path, reference);
+    if (!isIndexMediaType(top.mediaType)) return top.digest;
+    const index = parseImageIndex(top.bytes, `image index ${top.digest}`);
+    return selectPlatformManifest(index.manifests, { ...hostPlatform(), variant: undefined } as Platform).digest;
+  } catch (err) {
+    throw wrap(err, `reading manifest ${reference} in ${ref.domain}/${ref.path}`);
+  }
+}
+
 /** Every tag of `repository` at `domain` (pull --all-tags). */
 export async function listRemoteTags(ref: ImageReference, conf: RegistriesConf, opts: RegistryAccessOptions): Promise<string[]> {
   const registry = findRegistry(conf, formatReference(ref));
