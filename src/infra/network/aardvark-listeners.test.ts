@@ -33,6 +33,12 @@ test('what aardvark-dns will bind is the gateway line of each network file; a re
     const started = Date.now();
     assert.equal(await settleAardvark(dir, 53, new Map(), true, 50), false);
     assert.ok(Date.now() - started >= 50);
+    // an aardvark-dns that has ended is not waited for
+    writeFileSync(join(dir, 'aardvark-dns', 'aardvark.pid'), '999999999');
+    const early = Date.now();
+    assert.equal(await settleAardvark(dir, 53, new Map(), true, 5000), false);
+    assert.ok(Date.now() - early < 1000);
+    writeFileSync(join(dir, 'aardvark-dns', 'aardvark.pid'), `${process.pid}`);
     rmSync(join(dir, 'aardvark-dns', 'n1'));
     rmSync(join(dir, 'aardvark-dns', 'n2'));
     assert.equal(await settleAardvark(dir, 53, new Map(), true, 50), true);

@@ -58,6 +58,17 @@ function aardvarkPid(configDir: string): number | undefined {
   }
 }
 
+/** Whether the pid file names a process that has ended (a zombie counts as ended). */
+function aardvarkGone(configDir: string): boolean {
+  const pid = aardvarkPid(configDir);
+  if (pid === undefined) return false;
+  try {
+    return /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 /** The UDP sockets of aardvark-dns's namespace; empty when it is not running. */
 export function aardvarkListeners(configDir: string): UdpListeners {
   const pid = aardvarkPid(configDir);
@@ -128,7 +139,8 @@ export async function settleAardvark(configDir: string, port: number, before: Ud
       return !rebinds || !old || [...inodes].some((i) => !old.has(i));
     });
     if (ready) return true;
-    if (Date.now() >= deadline) return false;
+    // an aardvark-dns that died (it could not bind, say) will not bind anything: no waiting for it
+    if (Date.now() >= deadline || aardvarkGone(configDir)) return false;
     await new Promise((r) => setTimeout(r, delay));
   }
 }
