@@ -64,10 +64,10 @@ function readCache(file: string, source: string): Buffer | undefined {
 
 /** Replaces the cache whole (a temporary file renamed over it), then drops the least used beyond keptCaches. */
 function writeCache(file: string, source: string, data: Buffer): void {
+  const dir = path.dirname(file);
+  const tmp = `${file}.${process.pid}`;
   try {
-    const dir = path.dirname(file);
     mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const tmp = `${file}.${process.pid}`;
     writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ source })}\n`), data]), { mode: 0o644 });
     renameSync(tmp, file);
     const caches = readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
@@ -76,6 +76,11 @@ function writeCache(file: string, source: string, data: Buffer): void {
     for (const { f } of used.slice(keptCaches)) rmSync(path.join(dir, f), { force: true });
   } catch {
     // a read-only home or a full disk: the next command compiles again, nothing worse
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written, or nothing can be removed there
+    }
   }
 }
 
