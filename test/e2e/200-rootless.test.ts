@@ -2,7 +2,7 @@
 // and its user namespace, storage owned by subordinate ids, containers, isolation between
 // users and from root, and what a user without /etc/subuid ranges gets.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -254,6 +254,21 @@ describe("the launcher's code caches, in the user's home", { skip, concurrency: 
     writeFileSync(cache('help'), 'not a cache\nat all');
     assert.match(await dave.runOk(['help']), /^Manage pods, containers and images/);
     assert.equal(header('help').source, bundle());
+  });
+
+  test('a cache that cannot be written changes nothing for the command', async () => {
+    // a file where the directory should be: no mode bits to get around inside the namespace
+    renameSync(dir, `${dir}.aside`);
+    writeFileSync(dir, 'not a directory');
+    try {
+      const r = await dave.run(['help']);
+      assert.deepEqual([r.code, r.stderr], [0, '']);
+      assert.match(r.stdout, /^Manage pods, containers and images/);
+      assert.equal(readFileSync(dir, 'utf8'), 'not a directory');
+    } finally {
+      rmSync(dir);
+      renameSync(`${dir}.aside`, dir);
+    }
   });
 
   test('at most 24 are kept: the least used go', async () => {
