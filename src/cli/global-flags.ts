@@ -39,3 +39,22 @@ export function globalOptionsFrom(flags: ParsedFlags): GlobalOptions {
     conmon: flags.string('conmon'),
   };
 }
+
+/** The global flags that were given, as arguments again: another skiff run for this one reaches the same store. */
+export function globalArgs(o: GlobalOptions): string[] {
+  const args: string[] = [];
+  const add = (flag: string, v: string | undefined) => {
+    if (v !== undefined) args.push(`--${flag}`, v);
+  };
+  add('root', o.root);
+  add('runroot', o.runroot);
+  add('tmpdir', o.tmpdir);
+  add('storage-driver', o.storageDriver);
+  for (const opt of o.storageOpts ?? []) add('storage-opt', opt);
+  add('runtime', o.runtime);
+  add('cgroup-manager', o.cgroupManager);
+  add('events-backend', o.eventsBackend);
+  add('conmon', o.conmon);
+  return args;
+}
+

@@ -53,6 +53,7 @@ const L = {
   // containers
   ctrAttach: () => import('./commands/container/attach.ts'),
   ctrClone: () => import('./commands/container/clone.ts'),
+  ctrRunlabel: () => import('./commands/container/runlabel.ts'),
   ctrCleanup: () => import('./commands/container/cleanup.ts'),
   ctrCommit: () => import('./commands/container/commit.ts'),
   ctrCp: () => import('./commands/container/cp.ts'),
@@ -205,6 +206,7 @@ const containerChildren: CommandEntry[] = [
   ctr.restart,
   ctr.rm,
   ctr.run,
+  { name: 'runlabel', short: 'Execute the command described by an image label', load: L.ctrRunlabel },
   ctr.start,
   ctr.stats,
   ctr.stop,

@@ -1,25 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '../../../define/errors.ts';
 import { containerSystemdUnit } from '../../../engine/container-ops/systemd-unit.ts';
 import type { CommandSpec } from '../../command.ts';
 import type { ParsedFlags } from '../../flags.ts';
 import { marshalJSON } from '../../format/go-json.ts';
+import { skiffExecutable } from '../../skiff-executable.ts';
 import { skiffVersion } from '../../version.ts';
-
-/**
- * The skiff the unit runs: bin/skiff of this installation, an absolute path (systemd needs
- * one). The CLI is dist/bin/skiff-main.cjs (or src/cli/… in a checkout), two levels below.
- */
-function skiffExecutable(): string {
-  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/skiff');
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return file;
-  }
-}
 
 /** --env: NAME=VALUE as given; NAME from skiff's environment when set there; PREFIX* every variable so named. */
 function unitEnv(values: readonly string[]): string[] {
