@@ -2,8 +2,7 @@
  * The rootless user namespace as the CLI sees it: join (or create) it before a command
  * touches storage, leave it alone for commands that do not. Loaded only for non-root users.
  */
-import { constants as osConstants } from 'node:os';
-import { CannotInvokeError, CommandNotFoundError, InvalidArgumentError } from '../define/errors.ts';
+import { InvalidArgumentError } from '../define/errors.ts';
 import { inUserNamespace } from '../infra/rootless/user-namespace.ts';
 import type { BatchReport } from './container-reports.ts';
 import type { Engine, EngineOptions } from './engine.ts';
@@ -42,15 +41,6 @@ export async function runInUserNamespace(opts: UnshareOptions): Promise<number> 
   const { resolveStoreLocation } = await import('./store-location.ts');
   const location = await resolveStoreLocation(opts.engine);
   const [program, ...args] = opts.command.length ? opts.command : [process.env.SHELL || '/bin/sh'];
-  const { spawn } = process.getBuiltinModule('node:child_process');
-  const env = { ...process.env, CONTAINERS_GRAPHROOT: location.graphRoot, CONTAINERS_RUNROOT: location.runRoot };
-  return new Promise((resolve, reject) => {
-    const child = spawn(program!, args, { stdio: 'inherit', env });
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') reject(new CommandNotFoundError(`exec: "${program}": executable file not found in $PATH`));
-      else if (err.code === 'EACCES') reject(new CannotInvokeError(`fork/exec ${program}: permission denied`));
-      else reject(err);
-    });
-    child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
-  });
+  const { runForeground } = await import('../infra/sys/process.ts');
+  return runForeground(program!, args, { ...process.env, CONTAINERS_GRAPHROOT: location.graphRoot, CONTAINERS_RUNROOT: location.runRoot });
 }

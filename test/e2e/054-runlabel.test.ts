@@ -15,6 +15,7 @@ describe('container runlabel', { skip: containerSkip }, () => {
       'LABEL RUN="podman run -d --name NAME --network none \\${IMAGE} sleep 300"',
       'LABEL install="sh -c \'echo installing \\$IMAGE as \\$NAME: \\$0 \\$1\'"',
       'LABEL fail="sh -c \'exit 3\'"',
+      'LABEL nothere="/no/such/program"',
     ].join('\n');
     await env.runOk(['build', '-q', '-t', 'localhost/labelled', '-f', '-', env.dir], { input: containerfile });
   });
@@ -43,6 +44,8 @@ describe('container runlabel', { skip: containerSkip }, () => {
   test('any command: IMAGE and NAME in its environment, extra arguments after it, its exit code', async () => {
     assert.equal(await env.runOk(['container', 'runlabel', '--name', 'x', 'install', 'localhost/labelled', 'a1', 'a2']), 'installing localhost/labelled:latest as x: a1 a2\n');
     assert.equal((await env.run(['container', 'runlabel', 'fail', 'localhost/labelled'])).code, 3);
+    const absent = await env.run(['container', 'runlabel', 'nothere', 'localhost/labelled']);
+    assert.deepEqual([absent.code, absent.stderr], [127, 'Error: exec: "/no/such/program": executable file not found in $PATH\n']);
     const missing = await env.run(['container', 'runlabel', 'nosuch', 'localhost/labelled']);
     assert.deepEqual([missing.code, missing.stderr], [125, 'Error: cannot find the value of label: nosuch in image: localhost/labelled\n']);
   });

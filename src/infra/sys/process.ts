@@ -4,7 +4,7 @@
  * loads on the first run (~4 ms): `ps` and `inspect` import this module and never spawn.
  */
 import { readFileSync } from 'node:fs';
-import { MissingProgramError, ProgramFailedError } from '../../define/errors.ts';
+import { CannotInvokeError, CommandNotFoundError, MissingProgramError, ProgramFailedError } from '../../define/errors.ts';
 
 export interface RunProgramOptions {
   /** Debian package that ships the program, named in the error when it is missing. */
@@ -48,6 +48,23 @@ export function runProgram(path: string, args: readonly string[], opts: RunProgr
       else reject(new ProgramFailedError(name, code, stderr || (signal ? `killed by ${signal}` : '')));
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
+  });
+}
+
+/**
+ * Runs a command the user asked for in the foreground, on this process's stdio, and returns
+ * its exit status (128 + the signal's number when a signal ended it). A program that is not
+ * there is CommandNotFoundError (127), one that cannot be run CannotInvokeError (126).
+ */
+export function runForeground(program: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = process.getBuiltinModule('node:child_process').spawn(program, args, { stdio: 'inherit', env });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') reject(new CommandNotFoundError(`exec: "${program}": executable file not found in $PATH`));
+      else if (err.code === 'EACCES') reject(new CannotInvokeError(`fork/exec ${program}: permission denied`));
+      else reject(err);
+    });
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? process.getBuiltinModule('node:os').constants.signals[signal] : 0)));
   });
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../../define/errors.ts';
 import { defaultRunlabelName, runlabelCommand } from '../../../domain/containers/runlabel.ts';
+import { runForeground } from '../../../infra/sys/process.ts';
 import type { CommandSpec } from '../../command.ts';
 import { globalArgs } from '../../global-flags.ts';
 import { skiffExecutable } from '../../skiff-executable.ts';
@@ -38,11 +39,6 @@ export const command: CommandSpec = {
       return 0;
     }
     if (flags.bool('replace')) await engine.containers.remove([name], { force: true, ignore: true, timeout: 10 });
-    const { spawn } = process.getBuiltinModule('node:child_process');
-    return await new Promise<number>((resolve, reject) => {
-      const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: { ...process.env, IMAGE: stored, NAME: name } });
-      child.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new InvalidArgumentError(`exec: "${argv[0]}": executable file not found in $PATH`) : err));
-      child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0) : 0)));
-    });
+    return runForeground(argv[0]!, argv.slice(1), { ...process.env, IMAGE: stored, NAME: name });
   },
 };
